@@ -1,0 +1,1 @@
+"""Citizen portal for municipal home healthcare services."""

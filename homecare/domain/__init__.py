@@ -1,0 +1,1 @@
+"""Pure rules of the portal: no Reflex, no database, the clock passed in."""

@@ -1,0 +1,1 @@
+"""One module per language, each a flat dict of key to text."""
