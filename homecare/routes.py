@@ -1,0 +1,5 @@
+"""Route constants: pages link to these names, never to string paths of their own."""
+
+HOME = "/"
+MUNICIPALITIES = "/kommuner"
+HELP = "/hjelp"
