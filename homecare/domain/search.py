@@ -10,7 +10,8 @@ _NORWEGIAN_LETTERS = str.maketrans({"æ": "ae", "ø": "o", "å": "a"})
 
 def fold_for_search(text: str) -> str:
     """Lower case, Norwegian letters spelt out, accents dropped, whitespace collapsed."""
-    folded = text.casefold().translate(_NORWEGIAN_LETTERS)
+    # Compatibility forms first (so a mathematical letter becomes a plain one before case folding).
+    folded = unicodedata.normalize("NFKD", text).casefold().translate(_NORWEGIAN_LETTERS)
     decomposed = unicodedata.normalize("NFKD", folded)
     plain = "".join(char for char in decomposed if not unicodedata.combining(char))
     return " ".join(plain.split())

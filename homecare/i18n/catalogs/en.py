@@ -3,10 +3,11 @@
 TEXT: dict[str, str] = {
     "app.name": "Municipal home healthcare services",
     "app.tagline": "Contact the home care service in your municipality easily and securely",
+    "shell.document_title": "{page} – {app}",
     "shell.skip_to_content": "Skip to main content",
     "shell.main_navigation": "Main menu",
     "shell.language": "Language",
-    "shell.footer_helpline": "Questions about using the service? Call the helpline on {phone}.",
+    "shell.footer_helpline": "Questions about using the service? Call the helpline on",
     "shell.footer_about": "Synthetic demo data. No real personal data.",
     "nav.home": "Home",
     "nav.municipalities": "Which municipalities are taking part?",

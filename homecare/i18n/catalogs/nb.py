@@ -3,10 +3,11 @@
 TEXT: dict[str, str] = {
     "app.name": "Kommunale hjemmetjenester",
     "app.tagline": "Kontakt hjemmetjenesten i kommunen din enkelt og trygt",
+    "shell.document_title": "{page} – {app}",
     "shell.skip_to_content": "Hopp til hovedinnhold",
     "shell.main_navigation": "Hovedmeny",
     "shell.language": "Språk",
-    "shell.footer_helpline": "Spørsmål om bruk av tjenesten? Ring brukerstøtte på {phone}.",
+    "shell.footer_helpline": "Spørsmål om bruk av tjenesten? Ring brukerstøtte på",
     "shell.footer_about": "Syntetiske demodata. Ingen ekte personopplysninger.",
     "nav.home": "Forside",
     "nav.municipalities": "Hvilke kommuner er med?",

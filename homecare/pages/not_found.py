@@ -1,0 +1,19 @@
+"""The page shown for an address that does not exist."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from homecare import routes
+from homecare.components import design_system as ds
+from homecare.components.layout import internal_link, page_layout
+from homecare.state.i18n import t
+
+
+def not_found_page() -> rx.Component:
+    return page_layout(
+        "",
+        ds.title(t("not_found.title"), html_markup="h1", appearance="title1"),
+        rx.el.p(t("not_found.text")),
+        rx.el.p(internal_link(t("not_found.home_link"), routes.HOME)),
+    )

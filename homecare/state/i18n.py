@@ -1,0 +1,51 @@
+"""The chosen language, remembered in the browser, and how pages look up their strings."""
+
+from __future__ import annotations
+
+import json
+
+import reflex as rx
+
+from homecare.i18n import CATALOGS, DEFAULT_LANGUAGE, catalog, supported_language, translate
+from homecare.routes import title_key
+
+
+class I18nState(rx.State):
+    """Root of the portal's states: everything shown depends on the language."""
+
+    language: str = rx.LocalStorage(DEFAULT_LANGUAGE, name="homecare.language", sync=True)
+
+    @rx.var
+    def text(self) -> dict[str, str]:
+        """The catalog of the chosen language, sent to the browser once per language change."""
+        return catalog(self.language)
+
+    @rx.var
+    def lang(self) -> str:
+        """The chosen language, always one we have."""
+        return supported_language(self.language)
+
+    def tr(self, key: str, **values: object) -> str:
+        """A string in the chosen language, for text that states compute."""
+        return translate(self.lang, key, **values)
+
+    @rx.event
+    def set_language(self, language: str):
+        self.language = supported_language(language)
+        return self.sync_document()
+
+    @rx.event
+    def sync_document(self):
+        """Tell the browser (and screen readers) the page's language and title in that language."""
+        page = self.tr(title_key(self.router.url.path))
+        title = self.tr("shell.document_title", page=page, app=self.tr("app.name"))
+        return rx.call_script(
+            f"document.documentElement.lang = {json.dumps(self.lang)}; document.title = {json.dumps(title)};"
+        )
+
+
+def t(key: str) -> rx.Var[str]:
+    """The string `key` in the chosen language; an unknown key fails when the page is built."""
+    if key not in CATALOGS[DEFAULT_LANGUAGE]:
+        raise KeyError(f"no string {key!r} in the catalog")
+    return I18nState.text[key]
