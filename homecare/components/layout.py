@@ -87,7 +87,13 @@ def footer() -> rx.Component:
 def page_layout(current_route: str, *content: rx.Component) -> rx.Component:
     """Wrap a page's content in the shell every page shares."""
     return rx.el.div(
-        rx.el.a(t("shell.skip_to_content"), href=f"#{MAIN_ID}", class_name="hc-skip-link"),
+        rx.el.a(
+            t("shell.skip_to_content"),
+            href=f"#{MAIN_ID}",
+            class_name="hc-skip-link",
+            # Following the link alone scrolls; moving focus makes the next Tab start in the content.
+            on_click=rx.call_script(f"document.getElementById('{MAIN_ID}').focus()"),
+        ),
         header(current_route),
         rx.el.main(
             rx.el.div(*content, class_name="hc-container hc-content"),

@@ -41,7 +41,7 @@ TEXT: dict[str, str] = {
     "municipalities.none_found": "No municipalities match “{query}”.",
     "municipalities.column_municipality": "Municipality",
     "municipalities.column_number": "Municipality number",
-    "municipalities.column_status": "Taking part",
+    "municipalities.column_status": "Participation",
     "municipalities.takes_part_since": "Taking part since {date}",
     "municipalities.not_taking_part": "Not taking part yet",
     "municipalities.some_districts": "Some districts are taking part",

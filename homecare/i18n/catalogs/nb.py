@@ -39,7 +39,7 @@ TEXT: dict[str, str] = {
     "municipalities.none_found": "Ingen kommuner passer med søket «{query}».",
     "municipalities.column_municipality": "Kommune",
     "municipalities.column_number": "Kommunenummer",
-    "municipalities.column_status": "Er med",
+    "municipalities.column_status": "Deltakelse",
     "municipalities.takes_part_since": "Er med siden {date}",
     "municipalities.not_taking_part": "Er ikke med ennå",
     "municipalities.some_districts": "Noen bydeler er med",

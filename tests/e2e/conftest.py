@@ -1,0 +1,138 @@
+"""Browser tests: one production server with the demo cast for the session, Chromium from Debian."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page
+from sqlmodel import Session
+
+from homecare.db import make_engine
+from homecare.services.demo_cast import OSLO, seed_demo_cast
+from homecare.settings import PROJECT_ROOT
+from tests.conftest import migrate
+
+CHROMIUM = "/usr/bin/chromium"
+SERVER_START_TIMEOUT = 300
+VIEWPORTS = {"phone": {"width": 375, "height": 812}, "desktop": {"width": 1280, "height": 900}}
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the portal exited with {process.returncode}:\n{log.read_text()[-4000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(1)
+    raise RuntimeError(f"no answer from {url} in {SERVER_START_TIMEOUT} s:\n{log.read_text()[-4000:]}")
+
+
+@pytest.fixture(scope="session")
+def portal_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Start `reflex run --env prod` on a free port with a database of its own holding the demo cast."""
+    folder = tmp_path_factory.mktemp("portal")
+    database_url = f"sqlite:///{folder / 'homecare.db'}"
+    migrate(database_url)
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        seed_demo_cast(session, datetime.now(UTC).astimezone(OSLO).date())
+        session.commit()
+    engine.dispose()
+
+    port = _free_port()
+    url = f"http://localhost:{port}"
+    bin_folder = str(Path(sys.executable).parent)
+    env = {
+        **os.environ,
+        "PATH": f"{bin_folder}{os.pathsep}{os.environ.get('PATH', '')}",
+        "REFLEX_DB_URL": database_url,
+        "REFLEX_API_URL": url,
+        "REFLEX_TELEMETRY_ENABLED": "false",
+    }
+    log = folder / "portal.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "reflex", "run", "--env", "prod",
+             "--frontend-port", str(port), "--backend-port", str(port)],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+    try:
+        _wait_until_up(f"{url}/ping", process, log)
+        _wait_until_up(url, process, log)
+        yield url
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    # Debian's Chromium; Playwright's own browser download is not available here.
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-quic",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(params=list(VIEWPORTS), ids=list(VIEWPORTS))
+def page(browser: Browser, request: pytest.FixtureRequest, portal_url: str) -> Iterator[Page]:
+    """A fresh browser (no remembered language) at phone or desktop size."""
+    context = browser.new_context(viewport=VIEWPORTS[request.param], locale="nb-NO", base_url=portal_url)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+_axe = Axe()
+
+
+def assert_accessible(page: Page) -> None:
+    """axe finds no violations on the page as it is now."""
+    results = _axe.run(page)
+    violations = results.response["violations"]
+    summary = [
+        f"{violation['id']} ({violation['impact']}): {[node['target'] for node in violation['nodes']][:3]}"
+        for violation in violations
+    ]
+    assert violations == [], "\n".join(summary)

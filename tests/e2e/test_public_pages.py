@@ -1,0 +1,100 @@
+"""A visitor reads the public pages, searches for a municipality and switches language."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from homecare import routes
+from tests.e2e.conftest import assert_accessible
+
+pytestmark = pytest.mark.e2e
+
+
+def municipality_cell(page: Page, name: str) -> Locator:
+    """The name cell of a municipality; on a phone the cell's name starts with the column's label."""
+    return page.get_by_role("cell", name=re.compile(rf"(^|\s){name}$"))
+
+
+def open_page(page: Page, route: str, heading: str) -> None:
+    page.goto(route)
+    expect(page.get_by_role("heading", level=1, name=heading)).to_be_visible()
+
+
+def test_the_front_page_says_what_the_service_is(page: Page) -> None:
+    open_page(page, routes.HOME, "Kommunale hjemmetjenester")
+    expect(page.get_by_text("Se timeavtaler for hjemmebesøk og avbestille timer")).to_be_visible()
+    expect(page.get_by_role("navigation").get_by_role("link", name="Hjelp og brukerstøtte")).to_be_visible()
+    page.get_by_role("main").get_by_role("link", name="Se hvilke kommuner som er med").click()
+    expect(page.get_by_role("heading", level=1, name="Hvilke kommuner er med?")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_the_municipalities_page_lists_bergen_and_finds_trondheim(page: Page) -> None:
+    open_page(page, routes.MUNICIPALITIES, "Hvilke kommuner er med?")
+    expect(page.get_by_text("Viser 7 av 7 kommuner")).to_be_visible()
+    expect(municipality_cell(page, "Bergen")).to_be_visible()
+    expect(page.get_by_text("Er med siden 1. september 2020")).to_be_visible()
+    expect(page.get_by_text("Bydel Frogner: er med siden 15. mars 2021")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_label("Søk etter kommune").fill("trondheim")
+    expect(page.get_by_text("Viser 1 av 7 kommuner")).to_be_visible()
+    expect(municipality_cell(page, "Trondheim")).to_be_visible()
+    expect(municipality_cell(page, "Bergen")).to_have_count(0)
+
+    page.get_by_label("Søk etter kommune").fill("5001")
+    expect(municipality_cell(page, "Trondheim")).to_be_visible()
+
+    page.get_by_label("Søk etter kommune").fill("Paris")
+    expect(page.get_by_text("Ingen kommuner passer med søket «Paris».")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_the_help_page_gives_the_helpline_and_the_emergency_numbers(page: Page) -> None:
+    open_page(page, routes.HELP, "Hjelp og brukerstøtte")
+    main = page.get_by_role("main")
+    expect(main.get_by_role("link", name="23 32 70 00")).to_have_attribute("href", "tel:+4723327000")
+    expect(main.get_by_text("Hverdager 08:00\u201315:30")).to_be_visible()
+    expect(main.get_by_role("link", name="113")).to_be_visible()
+    expect(main.get_by_role("link", name="116 117")).to_be_visible()
+    expect(main.get_by_text("ta kontakt med kommunen din")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_the_language_switch_changes_the_page_to_english_and_back(page: Page) -> None:
+    open_page(page, routes.MUNICIPALITIES, "Hvilke kommuner er med?")
+    page.get_by_label("Språk").select_option("en")
+    expect(page.get_by_role("heading", level=1, name="Which municipalities are taking part?")).to_be_visible()
+    expect(page.get_by_text("Taking part since 1 September 2020")).to_be_visible()
+    expect(page.get_by_role("link", name="Help and user support")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page).to_have_title(re.compile("^Which municipalities are taking part\\?"))
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Help and user support").click()
+    expect(page.get_by_role("heading", level=1, name="Help and user support")).to_be_visible()
+
+    page.reload()
+    expect(page.get_by_role("heading", level=1, name="Help and user support")).to_be_visible()
+
+    page.get_by_label("Language").select_option("nb")
+    expect(page.get_by_role("heading", level=1, name="Hjelp og brukerstøtte")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "nb")
+
+
+def test_a_skip_link_leads_to_the_main_content(page: Page) -> None:
+    open_page(page, routes.HELP, "Hjelp og brukerstøtte")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Hopp til hovedinnhold")
+    expect(skip).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("main")).to_be_focused()
+
+
+def test_an_unknown_address_says_the_page_was_not_found(page: Page) -> None:
+    page.goto("/finnes-ikke")
+    expect(page.get_by_role("heading", level=1, name="Fant ikke siden")).to_be_visible()
+    assert_accessible(page)
