@@ -43,7 +43,8 @@ def municipalities_page() -> rx.Component:
                 input_id=SEARCH_ID,
                 name="query",
                 type="search",
-                value=MunicipalitiesState.query,
+                # Uncontrolled: a keystroke never waits for the server, so fast typing loses nothing.
+                default_value=MunicipalitiesState.query,
                 max_length=MAX_QUERY_LENGTH,
                 auto_complete="off",
                 width=30,

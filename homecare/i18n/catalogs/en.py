@@ -40,7 +40,7 @@ TEXT: dict[str, str] = {
     "municipalities.count": "Showing {shown} of {total} municipalities",
     "municipalities.none_found": "No municipalities match “{query}”.",
     "municipalities.column_municipality": "Municipality",
-    "municipalities.column_number": "Municipality number",
+    "municipalities.column_number": "Number",
     "municipalities.column_status": "Participation",
     "municipalities.takes_part_since": "Taking part since {date}",
     "municipalities.not_taking_part": "Not taking part yet",

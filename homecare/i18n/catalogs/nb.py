@@ -38,7 +38,7 @@ TEXT: dict[str, str] = {
     "municipalities.count": "Viser {shown} av {total} kommuner",
     "municipalities.none_found": "Ingen kommuner passer med søket «{query}».",
     "municipalities.column_municipality": "Kommune",
-    "municipalities.column_number": "Kommunenummer",
+    "municipalities.column_number": "Nummer",
     "municipalities.column_status": "Deltakelse",
     "municipalities.takes_part_since": "Er med siden {date}",
     "municipalities.not_taking_part": "Er ikke med ennå",
