@@ -2,7 +2,7 @@
 
 Run against a running portal (scripts/run serves one on http://localhost:3000):
 
-    .venv/bin/python bench/page_weight.py [base URL]
+    .venv/bin/python -m bench.page_weight [base URL]
 
 Prints one row per page: files, raw bytes and gzip bytes of JS and CSS, each compressed with gzip -9.
 """
@@ -15,17 +15,9 @@ from dataclasses import dataclass, field
 
 from playwright.sync_api import Response, sync_playwright
 
+from tests.chromium import CHROMIUM_ARGS, CHROMIUM_PATH
+
 PAGES = {"front page": "/", "municipalities": "/kommuner", "help": "/hjelp"}
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-    "--no-first-run",
-]
 BUDGET_KB = 250
 
 
@@ -55,7 +47,7 @@ def measure(base_url: str, path: str) -> tuple[Weight, Weight]:
         (js if kind == "script" else css).add(response.url, response.body())
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.on("response", record)
         page.goto(base_url + path, wait_until="networkidle")

@@ -22,9 +22,9 @@ from sqlmodel import Session
 from homecare.db import make_engine
 from homecare.services.demo_cast import OSLO, seed_demo_cast
 from homecare.settings import PROJECT_ROOT
+from tests.chromium import CHROMIUM_ARGS, CHROMIUM_PATH
 from tests.conftest import migrate
 
-CHROMIUM = "/usr/bin/chromium"
 SERVER_START_TIMEOUT = 300
 VIEWPORTS = {"phone": {"width": 375, "height": 812}, "desktop": {"width": 1280, "height": 900}}
 
@@ -100,17 +100,8 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     # Debian's Chromium; Playwright's own browser download is not available here.
     return {
         **browser_type_launch_args,
-        "executable_path": CHROMIUM,
-        "args": [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-quic",
-            "--no-first-run",
-        ],
+        "executable_path": CHROMIUM_PATH,
+        "args": CHROMIUM_ARGS,
     }
 
 

@@ -1,0 +1,1 @@
+"""Benchmarks, each printing a table; see docs/performance.md."""
