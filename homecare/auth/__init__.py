@@ -1,0 +1,1 @@
+"""Login with the national login (OpenID Connect), server-side sessions, and the development provider."""
