@@ -14,4 +14,6 @@ config = rx.Config(
     disable_plugins=[SitemapPlugin, RadixThemesPlugin],
     show_built_with_reflex=False,
     telemetry_enabled=False,
+    # The browser may talk to the backend (websocket and HTTP) only from the portal's own address.
+    cors_allowed_origins=[get_settings().public_url],
 )

@@ -1,37 +1,82 @@
-"""The Reflex app: pages registered here, in one place."""
+"""The Reflex app: pages registered here, in one place, and the login's HTTP routes mounted beside them."""
 
 from __future__ import annotations
 
 import reflex as rx
+from starlette.applications import Starlette
 
 from homecare import routes
+from homecare.auth.relying_party import RelyingParty
+from homecare.auth.routes import LoginRoutes
 from homecare.i18n import CATALOGS, DEFAULT_LANGUAGE
 from homecare.pages.help import help_page
 from homecare.pages.home import home_page
+from homecare.pages.login_failed import login_failed_page
 from homecare.pages.municipalities import municipalities_page
+from homecare.pages.my_page import my_page
 from homecare.pages.not_found import not_found_page
+from homecare.pages.sessions import sessions_page
+from homecare.pages.terms import terms_page
+from homecare.settings import get_settings
 from homecare.state.i18n import I18nState
+from homecare.state.login_failed import LoginFailedState
 from homecare.state.municipalities import MunicipalitiesState
+from homecare.state.my_page import MyPageState
+from homecare.state.session import SessionState
+from homecare.state.sessions_page import SessionsState
 
 DEFAULT_TEXT = CATALOGS[DEFAULT_LANGUAGE]
 
 
-def _title(key: str) -> str:
+def _title(route: str) -> str:
     # The document title before the chosen language is known; sync_document replaces it.
-    return DEFAULT_TEXT["shell.document_title"].format(page=DEFAULT_TEXT[key], app=DEFAULT_TEXT["app.name"])
+    page = DEFAULT_TEXT[routes.title_key(route)]
+    return DEFAULT_TEXT["shell.document_title"].format(page=page, app=DEFAULT_TEXT["app.name"])
+
+
+def _http_routes() -> Starlette:
+    settings = get_settings()
+    return Starlette(routes=LoginRoutes(settings, RelyingParty(settings)).routes())
 
 
 app = rx.App(
     html_lang=DEFAULT_LANGUAGE,
     stylesheets=["/homecare.css"],
     head_components=[rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml")],
+    api_transformer=_http_routes(),
 )
-app.add_page(home_page, route=routes.HOME, title=_title("nav.home"), on_load=I18nState.sync_document)
+
+PUBLIC = [I18nState.sync_document, SessionState.identify]
+app.add_page(home_page, route=routes.HOME, title=_title(routes.HOME), on_load=PUBLIC)
 app.add_page(
     municipalities_page,
     route=routes.MUNICIPALITIES,
-    title=_title("municipalities.title"),
-    on_load=[I18nState.sync_document, MunicipalitiesState.load],
+    title=_title(routes.MUNICIPALITIES),
+    on_load=[*PUBLIC, MunicipalitiesState.load],
 )
-app.add_page(help_page, route=routes.HELP, title=_title("help.title"), on_load=I18nState.sync_document)
-app.add_page(not_found_page, route="404", title=_title("not_found.title"), on_load=I18nState.sync_document)
+app.add_page(help_page, route=routes.HELP, title=_title(routes.HELP), on_load=PUBLIC)
+app.add_page(
+    login_failed_page,
+    route=routes.LOGIN_FAILED,
+    title=_title(routes.LOGIN_FAILED),
+    on_load=[*PUBLIC, LoginFailedState.load],
+)
+app.add_page(
+    my_page,
+    route=routes.MY_PAGE,
+    title=_title(routes.MY_PAGE),
+    on_load=[I18nState.sync_document, MyPageState.load],
+)
+app.add_page(
+    sessions_page,
+    route=routes.SESSIONS,
+    title=_title(routes.SESSIONS),
+    on_load=[I18nState.sync_document, SessionsState.load],
+)
+app.add_page(
+    terms_page,
+    route=routes.TERMS,
+    title=_title(routes.TERMS),
+    on_load=[I18nState.sync_document, SessionState.require_login],
+)
+app.add_page(not_found_page, route="404", title=_title("/404"), on_load=PUBLIC)

@@ -9,12 +9,12 @@ from homecare import routes
 from homecare.components import design_system as ds
 from homecare.i18n import LANGUAGE_NAMES
 from homecare.state.i18n import I18nState, t
+from homecare.state.session import SessionState
 
 HELPLINE = "23 32 70 00"
 MAIN_ID = "main"
 
-NAVIGATION: tuple[tuple[str, str], ...] = (
-    (routes.HOME, "nav.home"),
+PUBLIC_NAVIGATION: tuple[tuple[str, str], ...] = (
     (routes.MUNICIPALITIES, "nav.municipalities"),
     (routes.HELP, "nav.help"),
 )
@@ -28,6 +28,40 @@ def internal_link(text: rx.Var[str] | str, route: str, **props: object) -> rx.Co
 def phone_link(number: str) -> rx.Component:
     """A phone number that a phone can call with one tap."""
     return rx.el.a(number, href=f"tel:+47{number.replace(' ', '')}", class_name="hc-phone")
+
+
+def login_link(text_key: str = "shell.log_in") -> rx.Component:
+    """A link that starts the login: a real page load, since the login leaves the app for the provider."""
+    return rx.el.a(t(text_key), href="/auth/login?lang=" + I18nState.lang, class_name="hc-button")
+
+
+def logout_button(text_key: str = "shell.log_out", variant: str = "outline") -> rx.Component:
+    """Logging out is a form post: only an HTTP response can clear the HttpOnly session cookie."""
+    return rx.el.form(
+        ds.button(t(text_key), type="submit", variant=variant),
+        action="/auth/logout",
+        method="post",
+        class_name="hc-inline-form",
+    )
+
+
+def user_area() -> rx.Component:
+    return rx.el.div(
+        rx.cond(
+            SessionState.logged_in,
+            rx.fragment(
+                rx.el.p(
+                    rx.el.span(t("shell.logged_in_as"), class_name="hc-visually-hidden"),
+                    " ",
+                    rx.el.span(SessionState.actor_name, class_name="hc-actor-name"),
+                    class_name="hc-actor",
+                ),
+                logout_button(),
+            ),
+            login_link(),
+        ),
+        class_name="hc-user-area",
+    )
 
 
 def language_switch() -> rx.Component:
@@ -44,26 +78,29 @@ def language_switch() -> rx.Component:
     )
 
 
+def nav_link(key: str, route: str, current_route: str) -> rx.Component:
+    return internal_link(
+        t(key), route, class_name="hc-nav-link", aria_current="page" if route == current_route else None
+    )
+
+
 def header(current_route: str) -> rx.Component:
     return rx.el.header(
         rx.el.div(
             internal_link(t("app.name"), routes.HOME, class_name="hc-product-name"),
-            language_switch(),
+            rx.el.div(language_switch(), user_area(), class_name="hc-header-tools"),
             class_name="hc-container hc-header-row",
         ),
         rx.el.nav(
             rx.el.ul(
-                *[
-                    rx.el.li(
-                        internal_link(
-                            t(key),
-                            route,
-                            class_name="hc-nav-link",
-                            aria_current="page" if route == current_route else None,
-                        )
+                rx.el.li(
+                    rx.cond(
+                        SessionState.logged_in,
+                        nav_link("nav.my_page", routes.MY_PAGE, current_route),
+                        nav_link("nav.home", routes.HOME, current_route),
                     )
-                    for route, key in NAVIGATION
-                ],
+                ),
+                *[rx.el.li(nav_link(key, route, current_route)) for route, key in PUBLIC_NAVIGATION],
                 class_name="hc-container hc-nav-list",
             ),
             aria_label=t("shell.main_navigation"),

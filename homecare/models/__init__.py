@@ -16,13 +16,14 @@ from homecare.models.notifications import NotificationPreference, OutboxItem, Ou
 from homecare.models.people import Person, TermsConsent  # noqa: E402
 from homecare.models.places import District, Municipality, ServiceUnit  # noqa: E402
 from homecare.models.power_of_attorney import PowerOfAttorney, PowerOfAttorneyArea  # noqa: E402
-from homecare.models.sessions import LoginSession  # noqa: E402
+from homecare.models.sessions import LoginAttempt, LoginSession  # noqa: E402
 from homecare.models.usage_log import UsageLogEntry  # noqa: E402
 from homecare.models.visits import HomeVisit  # noqa: E402
 
 __all__ = [
     "District",
     "HomeVisit",
+    "LoginAttempt",
     "LoginSession",
     "Message",
     "MessageThread",

@@ -6,8 +6,9 @@ import reflex as rx
 
 from homecare import routes
 from homecare.components import design_system as ds
-from homecare.components.layout import internal_link, page_layout
+from homecare.components.layout import internal_link, login_link, page_layout
 from homecare.state.i18n import t
+from homecare.state.session import SessionState
 
 
 def home_page() -> rx.Component:
@@ -15,6 +16,18 @@ def home_page() -> rx.Component:
         routes.HOME,
         ds.title(t("home.title"), html_markup="h1", appearance="title1"),
         rx.el.p(t("home.intro"), class_name="hc-lead"),
+        rx.el.section(
+            rx.cond(
+                SessionState.logged_in,
+                internal_link(t("home.go_to_my_page"), routes.MY_PAGE, class_name="hc-button"),
+                rx.fragment(
+                    ds.title(t("home.log_in_title"), html_markup="h2", appearance="title3"),
+                    rx.el.p(t("home.log_in_text")),
+                    login_link(),
+                ),
+            ),
+            class_name="hc-section hc-login-box",
+        ),
         ds.title(t("home.can_do_title"), html_markup="h2", appearance="title3"),
         rx.el.ul(
             rx.el.li(t("home.can_do_messages")),

@@ -1,0 +1,217 @@
+"""HTTP routes of the login: off to the provider, back from it, and logging out.
+
+These are plain HTTP routes (not Reflex events) because only an HTTP response can set an HttpOnly cookie.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlencode, urlsplit
+
+from sqlalchemy.engine import Engine
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from homecare import routes
+from homecare.auth.relying_party import (
+    LoginError,
+    LoginProblem,
+    RelyingParty,
+    VerifiedLogin,
+    new_code_verifier,
+)
+from homecare.auth.sessions import (
+    LOGIN_COOKIE,
+    SESSION_COOKIE,
+    begin_login,
+    end_session,
+    new_secret,
+    start_session,
+    take_login_attempt,
+)
+from homecare.db import session_scope
+from homecare.domain.usage import UsageOutcome
+from homecare.i18n import supported_language
+from homecare.models import LoginAttempt
+from homecare.models.columns import utc_now
+from homecare.services.people import find_by_national_id
+from homecare.services.usage_log import UsageAction, record_use
+from homecare.settings import Settings
+
+log = logging.getLogger(__name__)
+
+LOGIN_PATH = "/auth/login"
+CALLBACK_PATH = "/auth/callback"
+LOGOUT_PATH = "/auth/logout"
+LOGGED_OUT_PATH = "/auth/logged-out"
+LOGIN_COOKIE_SECONDS = 600
+
+
+@dataclass
+class LoginRoutes:
+    """The login's HTTP routes, with what they need handed in (so tests can give a clock or a provider)."""
+
+    settings: Settings
+    relying_party: RelyingParty
+    engine: Engine | None = None
+    clock: Callable[[], datetime] = utc_now
+
+    def routes(self) -> list[Route]:
+        return [
+            Route(LOGIN_PATH, self.login, methods=["GET"]),
+            Route(CALLBACK_PATH, self.callback, methods=["GET"]),
+            Route(LOGOUT_PATH, self.logout, methods=["POST"]),
+            Route(LOGGED_OUT_PATH, self.logged_out, methods=["GET"]),
+        ]
+
+    def _set_cookie(self, response: Response, name: str, value: str, max_age: int | None, path: str) -> None:
+        # No Domain attribute: the cookie stays with this host only.
+        response.set_cookie(
+            name,
+            value,
+            max_age=max_age,
+            path=path,
+            secure=self.settings.secure_cookies,
+            httponly=True,
+            samesite="lax",
+        )
+
+    def _delete_cookie(self, response: Response, name: str, path: str) -> None:
+        response.delete_cookie(
+            name, path=path, secure=self.settings.secure_cookies, httponly=True, samesite="lax"
+        )
+
+    def _failed(self, problem: LoginProblem) -> Response:
+        response = RedirectResponse(
+            f"{routes.LOGIN_FAILED}?{urlencode({'reason': problem.value})}", status_code=303
+        )
+        self._delete_cookie(response, LOGIN_COOKIE, "/auth")
+        return response
+
+    async def login(self, request: Request) -> Response:
+        language = supported_language(request.query_params.get("lang"))
+        nonce, code_verifier, now = new_secret(), new_code_verifier(), self.clock()
+
+        def remember() -> str:
+            with session_scope(self.engine) as db:
+                return begin_login(db, nonce=nonce, code_verifier=code_verifier, language=language, now=now)
+
+        state = await run_in_threadpool(remember)
+        try:
+            url = await self.relying_party.authorization_url(
+                state=state, nonce=nonce, code_verifier=code_verifier, language=language
+            )
+        except LoginError as error:
+            log.warning("login could not start: %s", error)
+            return self._failed(error.problem)
+        response = RedirectResponse(url, status_code=302)
+        self._set_cookie(response, LOGIN_COOKIE, state, LOGIN_COOKIE_SECONDS, "/auth")
+        return response
+
+    async def callback(self, request: Request) -> Response:
+        query = request.query_params
+        state = query.get("state") or ""
+        expected = request.cookies.get(LOGIN_COOKIE) or ""
+        # The state must be the one this browser was sent off with, or someone else's login is being
+        # slipped into this browser.
+        if not state or not hmac.compare_digest(state.encode(), expected.encode()):
+            return self._failed(LoginProblem.BAD_STATE)
+        now = self.clock()
+
+        def take() -> LoginAttempt | None:
+            with session_scope(self.engine) as db:
+                return take_login_attempt(db, state, now)
+
+        attempt = await run_in_threadpool(take)
+        if attempt is None:
+            return self._failed(LoginProblem.BAD_STATE)
+        if error := query.get("error"):
+            log.info("the provider answered with an error: %s", error)
+            return self._failed(
+                LoginProblem.DENIED if error == "access_denied" else LoginProblem.PROVIDER_UNAVAILABLE
+            )
+        code = query.get("code")
+        if not code:
+            return self._failed(LoginProblem.INVALID_TOKEN)
+        try:
+            verified = await self.relying_party.finish_login(
+                code=code,
+                code_verifier=attempt.code_verifier,
+                nonce=attempt.nonce,
+                returned_issuer=query.get("iss"),
+            )
+        except LoginError as error:
+            log.warning("login refused: %s", error)
+            return self._failed(error.problem)
+        old_token = request.cookies.get(SESSION_COOKIE)
+        user_agent = request.headers.get("user-agent")
+        token = await run_in_threadpool(self._start, verified, attempt.language, old_token, user_agent)
+        if token is None:
+            return self._failed(LoginProblem.UNKNOWN_PERSON)
+        response = RedirectResponse(routes.MY_PAGE, status_code=303)
+        self._delete_cookie(response, LOGIN_COOKIE, "/auth")
+        # A session cookie (no Max-Age): it goes when the browser closes; the row limits its life anyway.
+        self._set_cookie(response, SESSION_COOKIE, token, None, "/")
+        return response
+
+    def _start(
+        self, verified: VerifiedLogin, language: str, old_token: str | None, user_agent: str | None
+    ) -> str | None:
+        now = self.clock()
+        with session_scope(self.engine) as db:
+            person = find_by_national_id(db, verified.pid)
+            if person is None:
+                record_use(
+                    db, action=UsageAction.LOGIN_REFUSED, actor_id=None, subject_id=None,
+                    outcome=UsageOutcome.DENIED, detail="not in the population data", at=now,
+                )  # fmt: skip
+                return None
+            assert person.id is not None
+            # A session id the browser already had is never reused: end it and issue a new one.
+            end_session(db, old_token, now)
+            return start_session(
+                db,
+                self.settings,
+                actor_id=person.id,
+                idp_sid=verified.sid,
+                id_token_hint=verified.id_token,
+                language=supported_language(verified.locale or language),
+                user_agent=user_agent,
+                now=now,
+            )
+
+    async def logout(self, request: Request) -> Response:
+        origin = request.headers.get("origin")
+        if origin is not None and origin != _origin(self.settings.public_url):
+            return Response("Forbidden", status_code=403)
+        now = self.clock()
+
+        def end() -> str | None:
+            with session_scope(self.engine) as db:
+                row = end_session(db, request.cookies.get(SESSION_COOKIE), now)
+                return row.id_token_hint if row else None
+
+        id_token_hint = await run_in_threadpool(end)
+        target = routes.HOME
+        if id_token_hint:
+            target = (
+                await self.relying_party.end_session_url(id_token_hint=id_token_hint, state=new_secret())
+                or target
+            )
+        response = RedirectResponse(target, status_code=303)
+        self._delete_cookie(response, SESSION_COOKIE, "/")
+        return response
+
+    async def logged_out(self, request: Request) -> Response:
+        return RedirectResponse(routes.HOME, status_code=303)
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"

@@ -1,0 +1,34 @@
+"""Acceptance of the terms of use, by version."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from homecare.models import TermsConsent
+from homecare.services.usage_log import UsageAction, record_use
+
+
+def has_accepted(session: Session, person_id: int, version: str) -> bool:
+    found = session.exec(
+        select(TermsConsent.id).where(
+            TermsConsent.person_id == person_id, TermsConsent.terms_version == version
+        )
+    ).first()
+    return found is not None
+
+
+def accept(session: Session, person_id: int, version: str, now: datetime) -> None:
+    """Record that the person accepted `version`; accepting again changes nothing."""
+    if has_accepted(session, person_id, version):
+        return
+    session.add(TermsConsent(person_id=person_id, terms_version=version, accepted_at=now))
+    record_use(
+        session,
+        action=UsageAction.TERMS_ACCEPTED,
+        actor_id=person_id,
+        subject_id=person_id,
+        detail=f"version {version}",
+        at=now,
+    )

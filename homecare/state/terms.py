@@ -1,0 +1,28 @@
+"""State of the terms page: a person sees only this until they accept the current version."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from homecare import routes
+from homecare.models.columns import utc_now
+from homecare.services.terms import accept
+from homecare.settings import get_settings
+from homecare.state.session import NotLoggedIn, SessionState
+
+
+class TermsState(SessionState):
+    """Accepting is recorded with version and time; "Not now" is a logout (an HTTP form, not an event)."""
+
+    @rx.var
+    def version_text(self) -> str:
+        return self.tr("terms.version", version=get_settings().terms_version)
+
+    @rx.event
+    def accept_terms(self):
+        try:
+            with self.login() as (db, login):
+                accept(db, login.actor.id or 0, get_settings().terms_version, utc_now())
+        except NotLoggedIn:
+            return rx.redirect(routes.HOME)
+        return rx.redirect(routes.MY_PAGE)
