@@ -8,7 +8,7 @@ from starlette.applications import Starlette
 from homecare import routes
 from homecare.auth.relying_party import RelyingParty
 from homecare.auth.routes import LoginRoutes
-from homecare.i18n import CATALOGS, DEFAULT_LANGUAGE
+from homecare.i18n import DEFAULT_LANGUAGE
 from homecare.pages.help import help_page
 from homecare.pages.home import home_page
 from homecare.pages.login_failed import login_failed_page
@@ -18,20 +18,17 @@ from homecare.pages.not_found import not_found_page
 from homecare.pages.sessions import sessions_page
 from homecare.pages.terms import terms_page
 from homecare.settings import get_settings
-from homecare.state.i18n import I18nState
+from homecare.state.i18n import I18nState, document_title
 from homecare.state.login_failed import LoginFailedState
 from homecare.state.municipalities import MunicipalitiesState
 from homecare.state.my_page import MyPageState
 from homecare.state.session import SessionState
 from homecare.state.sessions_page import SessionsState
 
-DEFAULT_TEXT = CATALOGS[DEFAULT_LANGUAGE]
-
 
 def _title(route: str) -> str:
     # The document title before the chosen language is known; sync_document replaces it.
-    page = DEFAULT_TEXT[routes.title_key(route)]
-    return DEFAULT_TEXT["shell.document_title"].format(page=page, app=DEFAULT_TEXT["app.name"])
+    return document_title(DEFAULT_LANGUAGE, route)
 
 
 def _http_routes() -> Starlette:

@@ -30,7 +30,6 @@ class Settings:
 
     environment: str
     database_url: str
-    default_language: str
     terms_version: str
     public_url: str
     oidc_issuer: str
@@ -63,7 +62,6 @@ def get_settings() -> Settings:
     return Settings(
         environment=environment,
         database_url=os.environ.get("REFLEX_DB_URL", DEFAULT_DATABASE_URL),
-        default_language=os.environ.get("HOMECARE_DEFAULT_LANGUAGE", "nb"),
         terms_version=os.environ.get("HOMECARE_TERMS_VERSION", "2026-1"),
         public_url=public_url,
         oidc_issuer=os.environ.get("HOMECARE_OIDC_ISSUER", DEVELOPMENT_IDP_URL).rstrip("/"),

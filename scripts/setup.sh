@@ -25,9 +25,22 @@ need_python() {
 install_python_packages() {
   local requirements="$ROOT/requirements.txt"
   [ "${HOMECARE_DEPS:-runtime}" = "dev" ] && requirements="$ROOT/requirements-dev.txt"
-  if [ ! -x "$VENV/bin/python" ]; then
+  if ! "$VENV/bin/python" -m pip --version >/dev/null 2>&1; then
     say "Creating the virtualenv in .venv"
-    python3 -m venv "$VENV"
+    rm -rf "$VENV"
+    if ! python3 -m venv "$VENV" 2>/dev/null; then
+      # Debian's python3 comes without ensurepip unless python3-venv is installed.
+      rm -rf "$VENV"
+      if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+        say "Installing python3-venv from Debian's packages"
+        DEBIAN_FRONTEND=noninteractive apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+        python3 -m venv "$VENV"
+      else
+        echo "Python's venv module is missing. Install it with: sudo apt-get install -y python3-venv" >&2
+        exit 1
+      fi
+    fi
   fi
   local stamp="$VENV/.installed-$(basename "$requirements" .txt)"
   local wanted
@@ -42,11 +55,18 @@ install_python_packages() {
 
 install_bun() {
   # Reflex would download bun from the internet; the npm registry has it, so take it from there.
+  # bun's own install script puts the binary in place: a placeholder stays if scripts did not run.
   local bun="$TOOLS/bun/node_modules/bun/bin/bun.exe"
-  if [ ! -x "$bun" ]; then
+  if [ "$("$bun" --version 2>/dev/null)" != "$BUN_VERSION" ]; then
     say "Installing bun $BUN_VERSION from the npm registry into .tools"
+    rm -rf "$TOOLS/bun"
     mkdir -p "$TOOLS/bun"
-    npm install --silent --no-audit --no-fund --prefix "$TOOLS/bun" "bun@$BUN_VERSION" >/dev/null
+    npm install --no-audit --no-fund --loglevel=error --ignore-scripts=false --prefix "$TOOLS/bun" \
+      "bun@$BUN_VERSION" >/dev/null
+    if [ "$("$bun" --version 2>/dev/null)" != "$BUN_VERSION" ]; then
+      echo "bun $BUN_VERSION did not install into .tools/bun (its install script must run)." >&2
+      exit 1
+    fi
   fi
   export REFLEX_BUN_PATH="$bun"
 }

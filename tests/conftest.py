@@ -20,20 +20,17 @@ SEED_DAY = date(2026, 12, 4)  # a Friday
 
 
 def alembic_config(url: str) -> Config:
+    """Alembic's configuration for the database at `url`, going through the project's env.py."""
     config = Config(str(PROJECT_ROOT / "alembic.ini"))
     config.set_main_option("script_location", str(PROJECT_ROOT / "alembic"))
     config.attributes["configure_logger"] = False
+    config.attributes["database_url"] = url
     return config
 
 
-def migrate(url: str) -> None:
-    """Bring the database at `url` to the newest schema, as the run command does."""
-    engine = make_engine(url)
-    with engine.begin() as connection:
-        config = alembic_config(url)
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
-    engine.dispose()
+def migrate(url: str, revision: str = "head") -> None:
+    """Bring the database at `url` to `revision`, as the run command does."""
+    command.upgrade(alembic_config(url), revision)
 
 
 @pytest.fixture

@@ -44,16 +44,6 @@ class Title(_DesignSystemComponent):
     id: Var[str]
 
 
-class AnchorLink(_DesignSystemComponent):
-    """A link in running text."""
-
-    library = _entry("AnchorLink")
-    tag = "HnAnchorLink"
-
-    href: Var[str]
-    target: Var[Literal["_self", "_blank", "_parent"]]
-
-
 class Button(_DesignSystemComponent):
     """A button; `variant="borderless"` for a quiet one."""
 
@@ -90,7 +80,6 @@ class Input(_DesignSystemComponent):
     max_length: Var[int]
     error: Var[bool]
     error_text: Var[str]
-    aria_describedby: Var[str]
 
     on_change: EventHandler[input_event]
 
@@ -186,7 +175,6 @@ class TableCell(_TablePart):
 
 
 title = Title.create
-anchor_link = AnchorLink.create
 button = Button.create
 text_input = Input.create
 select = Select.create

@@ -8,6 +8,7 @@ from reflex.components.react_router.dom import ReactRouterLink
 from homecare import routes
 from homecare.components import design_system as ds
 from homecare.i18n import LANGUAGE_NAMES
+from homecare.settings import get_settings
 from homecare.state.i18n import I18nState, t
 from homecare.state.session import SessionState
 
@@ -26,8 +27,11 @@ def internal_link(text: rx.Var[str] | str, route: str, **props: object) -> rx.Co
 
 
 def phone_link(number: str) -> rx.Component:
-    """A phone number that a phone can call with one tap."""
-    return rx.el.a(number, href=f"tel:+47{number.replace(' ', '')}", class_name="hc-phone")
+    """A number a phone can call with one tap; short codes (113, 116 117) are dialled as they are."""
+    digits = number.replace(" ", "")
+    return rx.el.a(
+        number, href=f"tel:+47{digits}" if len(digits) == 8 else f"tel:{digits}", class_name="hc-phone"
+    )
 
 
 def login_link(text_key: str = "shell.log_in") -> rx.Component:
@@ -114,7 +118,7 @@ def footer() -> rx.Component:
     return rx.el.footer(
         rx.el.div(
             rx.el.p(t("shell.footer_helpline"), " ", phone_link(HELPLINE), "."),
-            rx.el.p(t("shell.footer_about")),
+            *([] if get_settings().is_production else [rx.el.p(t("shell.footer_about"))]),
             class_name="hc-container",
         ),
         class_name="hc-footer",

@@ -17,11 +17,14 @@ def fold_for_search(text: str) -> str:
     return " ".join(plain.split())
 
 
-def matches_place(query: str, name: str, number: str) -> bool:
-    """Whether a place with `name` and `number` answers `query` (empty matches everything)."""
-    wanted = fold_for_search(query)
-    if not wanted:
+def matches_place(query: str, name: str, number: str, other_names: tuple[str, ...] = ()) -> bool:
+    """Whether a place answers `query`: a number by its beginning, a name (or a district's) by any part.
+
+    `query` must already be folded with fold_for_search (fold it once, not once per place); an empty query
+    matches everything.
+    """
+    if not query:
         return True
-    if wanted.isdigit():
-        return number.startswith(wanted)
-    return wanted in fold_for_search(name)
+    if query.isdigit():
+        return number.startswith(query)
+    return any(query in fold_for_search(candidate) for candidate in (name, *other_names))

@@ -6,11 +6,10 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from types import MappingProxyType
-from zoneinfo import ZoneInfo
 
 import holidays
 
-OSLO = ZoneInfo("Europe/Oslo")
+from homecare.domain.time_zone import OSLO
 
 _ONE_DAY = timedelta(days=1)
 _SATURDAY = 5

@@ -11,9 +11,12 @@ LANGUAGES: tuple[str, ...] = tuple(CATALOGS)
 LANGUAGE_NAMES: dict[str, str] = {"nb": "Norsk (bokmål)", "en": "English"}
 
 
-def supported_language(language: str | None) -> str:
-    """The language to use for `language`: itself when we have it, else the default."""
-    return language if language in CATALOGS else DEFAULT_LANGUAGE
+def supported_language(language: object) -> str:
+    """The language to use for `language`: itself when we have it, else the default.
+
+    Takes any value, since the browser can send anything where a language code is expected.
+    """
+    return language if isinstance(language, str) and language in CATALOGS else DEFAULT_LANGUAGE
 
 
 def catalog(language: str) -> dict[str, str]:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_time as babel_format_time
 
+from homecare.domain.time_zone import OSLO
 from homecare.i18n import supported_language
 
-OSLO = ZoneInfo("Europe/Oslo")
 BABEL_LOCALES: dict[str, str] = {"nb": "nb_NO", "en": "en_GB"}
 
 

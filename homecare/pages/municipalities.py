@@ -70,6 +70,6 @@ def municipalities_page() -> rx.Component:
                     breakpoint_config={"breakpoint": "md", "variant": "block"},
                 ),
             ),
-            ds.loader(aria_label=t("municipalities.title"), size="medium"),
+            ds.loader(aria_label=t("shell.loading"), size="medium"),
         ),
     )

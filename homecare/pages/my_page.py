@@ -50,6 +50,6 @@ def my_page() -> rx.Component:
                     class_name="hc-section",
                 ),
             ),
-            ds.loader(aria_label=t("my_page.title"), size="medium"),
+            ds.loader(aria_label=t("shell.loading"), size="medium"),
         ),
     )

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
 from homecare.domain.notifications import NotificationLevel
 from homecare.domain.power_of_attorney import ServiceArea
+from homecare.domain.time_zone import OSLO
 from homecare.domain.visits import ServiceType, VisitStatus
 from homecare.models import (
     District,
@@ -29,8 +29,6 @@ from homecare.models import (
     TermsConsent,
 )
 from homecare.settings import get_settings
-
-OSLO = ZoneInfo("Europe/Oslo")
 
 
 @dataclass(frozen=True)
@@ -112,8 +110,13 @@ def local_moment(day: date, clock: time) -> datetime:
 
 
 def seed_demo_cast(session: Session, today: date) -> bool:
-    """Write the cast unless it is there already; return whether anything was written."""
-    if session.exec(select(Person).where(Person.national_id == KARI.national_id)).first() is not None:
+    """Write the cast into an empty database; return whether anything was written.
+
+    A database that has people or municipalities already (the cast, or real data) is left alone.
+    """
+    if session.exec(select(Person.id)).first() is not None:
+        return False
+    if session.exec(select(Municipality.id)).first() is not None:
         return False
     units = _seed_places(session)
     people = _seed_people(session, units)

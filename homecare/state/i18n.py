@@ -25,7 +25,7 @@ class I18nState(rx.State):
         """The chosen language, always one we have."""
         return supported_language(self.language)
 
-    def tr(self, key: str, **values: object) -> str:
+    def _tr(self, key: str, **values: object) -> str:
         """A string in the chosen language, for text that states compute."""
         return translate(self.lang, key, **values)
 
@@ -37,11 +37,16 @@ class I18nState(rx.State):
     @rx.event
     def sync_document(self):
         """Tell the browser (and screen readers) the page's language and title in that language."""
-        page = self.tr(title_key(self.router.url.path))
-        title = self.tr("shell.document_title", page=page, app=self.tr("app.name"))
+        title = document_title(self.lang, self.router.url.path)
         return rx.call_script(
             f"document.documentElement.lang = {json.dumps(self.lang)}; document.title = {json.dumps(title)};"
         )
+
+
+def document_title(language: str, path: str) -> str:
+    """The browser tab's title for the page at `path`: "Page - Municipal home healthcare services"."""
+    page = translate(language, title_key(path))
+    return translate(language, "shell.document_title", page=page, app=translate(language, "app.name"))
 
 
 def t(key: str) -> rx.Var[str]:

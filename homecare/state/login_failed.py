@@ -25,8 +25,8 @@ class LoginFailedState(I18nState):
 
     @rx.var
     def heading(self) -> str:
-        return self.tr("login_failed.unknown_person_title" if self.unknown_person else "login_failed.title")
+        return self._tr("login_failed.unknown_person_title" if self.unknown_person else "login_failed.title")
 
     @rx.var
     def explanation(self) -> str:
-        return self.tr(f"login_failed.{self.problem}")
+        return self._tr(f"login_failed.{self.problem}")

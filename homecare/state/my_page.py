@@ -24,7 +24,7 @@ class MyPageState(SessionState):
     @rx.event
     def load(self):
         try:
-            with self.login() as (db, login):
+            with self._login() as (db, login):
                 if not login.terms_accepted:
                     return rx.redirect(routes.TERMS)
                 self.logged_in = True
@@ -41,16 +41,16 @@ class MyPageState(SessionState):
 
     @rx.var
     def greeting(self) -> str:
-        return self.tr("my_page.greeting", name=self.actor_name)
+        return self._tr("my_page.greeting", name=self.actor_name)
 
     @rx.var
     def since_last_time(self) -> str:
         if self._previous_login is None:
-            return self.tr("my_page.first_login")
-        return self.tr("my_page.previous_login", moment=format_moment(self._previous_login, self.lang))
+            return self._tr("my_page.first_login")
+        return self._tr("my_page.previous_login", moment=format_moment(self._previous_login, self.lang))
 
     @rx.var
     def not_taking_part_title(self) -> str:
-        return self.tr(
-            "my_page.not_taking_part_title", place=self.place_name or self.tr("my_page.unknown_place")
+        return self._tr(
+            "my_page.not_taking_part_title", place=self.place_name or self._tr("my_page.unknown_place")
         )

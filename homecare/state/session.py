@@ -39,7 +39,7 @@ class SessionState(I18nState):
     actor_name: str = ""
 
     @contextmanager
-    def login(self) -> Iterator[tuple[Session, Login]]:
+    def _login(self) -> Iterator[tuple[Session, Login]]:
         """The database and the checked login, for an event that touches data; raises NotLoggedIn.
 
         The session row is read again every time, so a logout or an expiry elsewhere counts at once.
@@ -63,7 +63,7 @@ class SessionState(I18nState):
     def identify(self):
         """On every page: show who is logged in, if anyone; public pages need no login."""
         try:
-            with self.login() as (_, login):
+            with self._login() as (_, login):
                 self.logged_in = True
                 self.actor_name = login.actor.full_name
         except NotLoggedIn:
@@ -74,7 +74,7 @@ class SessionState(I18nState):
         """On pages that need a login: send others to the front page, and to the terms until accepted."""
         path = routes.normalized(self.router.url.path)
         try:
-            with self.login() as (_, login):
+            with self._login() as (_, login):
                 self.logged_in = True
                 self.actor_name = login.actor.full_name
                 terms_accepted = login.terms_accepted

@@ -41,7 +41,7 @@ class SessionsState(SessionState):
 
     def _refresh(self):
         try:
-            with self.login() as (db, login):
+            with self._login() as (db, login):
                 if not login.terms_accepted:
                     return rx.redirect(routes.TERMS)
                 self._current_id = login.session.id
@@ -54,9 +54,11 @@ class SessionsState(SessionState):
     def _row(self, index: int, active: ActiveSession) -> SessionRow:
         return SessionRow(
             key=str(index),
-            device=describe_device(active.user_agent) or self.tr("sessions.unknown_browser"),
-            started=self.tr("sessions.started", moment=format_moment(active.created_at, self.lang)),
-            last_active=self.tr("sessions.last_active", moment=format_moment(active.last_seen_at, self.lang)),
+            device=describe_device(active.user_agent) or self._tr("sessions.unknown_browser"),
+            started=self._tr("sessions.started", moment=format_moment(active.created_at, self.lang)),
+            last_active=self._tr(
+                "sessions.last_active", moment=format_moment(active.last_seen_at, self.lang)
+            ),
             is_current=active.id == self._current_id,
         )
 
@@ -66,7 +68,7 @@ class SessionsState(SessionState):
         index = int(key) if key.isdigit() else -1
         target = self._sessions[index] if 0 <= index < len(self._sessions) else None
         try:
-            with self.login() as (db, login):
+            with self._login() as (db, login):
                 ended = target is not None and end_other_session(
                     db,
                     actor_id=login.actor.id or 0,
@@ -77,5 +79,5 @@ class SessionsState(SessionState):
         except NotLoggedIn:
             return rx.redirect(routes.HOME)
         redirect = self._refresh()
-        self.notice = self.tr("sessions.ended" if ended else "sessions.not_found")
+        self.notice = self._tr("sessions.ended" if ended else "sessions.not_found")
         return redirect

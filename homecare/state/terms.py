@@ -16,12 +16,12 @@ class TermsState(SessionState):
 
     @rx.var
     def version_text(self) -> str:
-        return self.tr("terms.version", version=get_settings().terms_version)
+        return self._tr("terms.version", version=get_settings().terms_version)
 
     @rx.event
     def accept_terms(self):
         try:
-            with self.login() as (db, login):
+            with self._login() as (db, login):
                 accept(db, login.actor.id or 0, get_settings().terms_version, utc_now())
         except NotLoggedIn:
             return rx.redirect(routes.HOME)

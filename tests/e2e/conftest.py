@@ -20,7 +20,8 @@ from playwright.sync_api import Browser, Page
 from sqlmodel import Session
 
 from homecare.db import make_engine
-from homecare.services.demo_cast import OSLO, seed_demo_cast
+from homecare.domain.time_zone import OSLO
+from homecare.services.demo_cast import seed_demo_cast
 from homecare.settings import PROJECT_ROOT
 from tests.chromium import CHROMIUM_ARGS, CHROMIUM_PATH
 from tests.conftest import migrate

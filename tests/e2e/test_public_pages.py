@@ -48,6 +48,11 @@ def test_the_municipalities_page_lists_bergen_and_finds_trondheim(page: Page) ->
     page.get_by_label("Søk etter kommune").fill("bodo")
     expect(municipality_cell(page, "Bodø")).to_be_visible()
 
+    page.get_by_label("Søk etter kommune").fill("Frogner")
+    # Oslo takes part by district: its cell names the districts too.
+    expect(page.get_by_role("cell", name=re.compile(r"Oslo.*Bydel Frogner"))).to_be_visible()
+    expect(page.get_by_text("Viser 1 av 7 kommuner")).to_be_visible()
+
     page.get_by_label("Søk etter kommune").fill("5001")
     expect(municipality_cell(page, "Trondheim")).to_be_visible()
 
@@ -61,8 +66,8 @@ def test_the_help_page_gives_the_helpline_and_the_emergency_numbers(page: Page) 
     main = page.get_by_role("main")
     expect(main.get_by_role("link", name="23 32 70 00")).to_have_attribute("href", "tel:+4723327000")
     expect(main.get_by_text("Hverdager 08:00\u201315:30")).to_be_visible()
-    expect(main.get_by_role("link", name="113")).to_be_visible()
-    expect(main.get_by_role("link", name="116 117")).to_be_visible()
+    expect(main.get_by_role("link", name="113")).to_have_attribute("href", "tel:113")
+    expect(main.get_by_role("link", name="116 117")).to_have_attribute("href", "tel:116117")
     expect(main.get_by_text("ta kontakt med kommunen din")).to_be_visible()
     assert_accessible(page)
 
@@ -101,3 +106,11 @@ def test_an_unknown_address_says_the_page_was_not_found(page: Page) -> None:
     page.goto("/finnes-ikke")
     expect(page.get_by_role("heading", level=1, name="Fant ikke siden")).to_be_visible()
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("route", [routes.HOME, routes.MUNICIPALITIES, routes.HELP])
+def test_no_page_scrolls_sideways(page: Page, route: str) -> None:
+    page.goto(route)
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    width = page.viewport_size["width"] if page.viewport_size else 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= width

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlmodel import Session, SQLModel, func, select
 
 from homecare.db import make_engine
 from homecare.domain.notifications import NotificationLevel
+from homecare.domain.time_zone import OSLO
 from homecare.domain.visits import ServiceType, VisitStatus
 from homecare.models import (
     District,
@@ -28,7 +35,8 @@ from homecare.models import (
     PowerOfAttorneyArea,
     TermsConsent,
 )
-from homecare.services.demo_cast import CAST, OSLO, seed_demo_cast
+from homecare.services.demo_cast import CAST, seed_demo_cast
+from homecare.settings import PROJECT_ROOT
 from tests.conftest import SEED_DAY, alembic_config, migrate
 
 
@@ -44,14 +52,104 @@ def test_the_migrations_match_the_models(engine: Engine) -> None:
 
 def test_the_migrations_go_down_and_up_again(database_url: str) -> None:
     migrate(database_url)
+    command.downgrade(alembic_config(database_url), "base")
     engine = make_engine(database_url)
-    with engine.begin() as connection:
-        config = alembic_config(database_url)
-        config.attributes["connection"] = connection
-        command.downgrade(config, "base")
-        assert sa.inspect(connection).get_table_names() == ["alembic_version"]
-        command.upgrade(config, "head")
-        assert "person" in sa.inspect(connection).get_table_names()
+    assert sa.inspect(engine).get_table_names() == ["alembic_version"]
+    engine.dispose()
+    migrate(database_url)
+    engine = make_engine(database_url)
+    assert "person" in sa.inspect(engine).get_table_names()
+    engine.dispose()
+
+
+def test_a_database_with_people_in_it_can_be_migrated_down_and_up(
+    cast_engine: Engine, database_url: str
+) -> None:
+    # Copying tables that other rows point to is where SQLite migrations break once there is data.
+    command.downgrade(alembic_config(database_url), "base")
+    migrate(database_url)
+    with Session(cast_engine) as session:
+        seed_demo_cast(session, SEED_DAY)
+        session.commit()
+    first_revision = command_revisions()[0]
+    command.downgrade(alembic_config(database_url), first_revision)
+    migrate(database_url)
+    with Session(cast_engine) as session:
+        assert count(session, Person) == len(CAST)
+
+
+ALTER_PERSON = """
+import sqlalchemy as sa
+from alembic import op
+
+revision = "test_alter_person"
+down_revision = "{head}"
+
+
+def upgrade():
+    with op.batch_alter_table("person") as batch_op:
+        batch_op.add_column(sa.Column("nickname", sa.String(50), nullable=True))
+
+
+def downgrade():
+    with op.batch_alter_table("person") as batch_op:
+        batch_op.drop_column("nickname")
+"""
+
+
+def test_a_table_that_others_point_to_can_be_altered_with_people_in_it(
+    tmp_path: Path, cast_engine: Engine, database_url: str
+) -> None:
+    # SQLite alters a table by copying it and dropping the original, which rows elsewhere point to.
+    scripts = tmp_path / "alembic"
+    shutil.copytree(PROJECT_ROOT / "alembic", scripts)
+    head = command_revisions()[-1]
+    (scripts / "versions" / "test_alter_person.py").write_text(ALTER_PERSON.format(head=head))
+    config = alembic_config(database_url)
+    config.set_main_option("script_location", str(scripts))
+    command.upgrade(config, "head")
+    command.downgrade(config, head)
+    with Session(cast_engine) as session:
+        assert count(session, Person) == len(CAST)
+        assert count(session, HomeVisit) > 0
+
+
+def command_revisions() -> list[str]:
+    """The revisions, oldest first."""
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    return [revision.revision for revision in reversed(list(script.walk_revisions()))]
+
+
+def test_the_command_line_migrates_and_seeds_an_empty_database_once(tmp_path: Path) -> None:
+    environment = {**os.environ, "REFLEX_DB_URL": f"sqlite:///{tmp_path / 'cli.db'}"}
+
+    def run(*arguments: str) -> str:
+        done = subprocess.run(
+            arguments,
+            cwd=PROJECT_ROOT,
+            env=environment,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+        )
+        return done.stdout
+
+    run(sys.executable, "-m", "alembic", "upgrade", "head")
+    assert "Seeded the demo cast" in run(sys.executable, "-m", "homecare.seed")
+    assert "nothing changed" in run(sys.executable, "-m", "homecare.seed")
+    production = {**environment, "HOMECARE_ENV": "production"}
+    refused = subprocess.run(
+        [sys.executable, "-m", "homecare.seed"],
+        cwd=PROJECT_ROOT,
+        env=production,
+        capture_output=True,
+        text=True,
+    )
+    assert refused.returncode == 2 and "never seeded in production" in refused.stderr
+    engine = make_engine(environment["REFLEX_DB_URL"])
+    with Session(engine) as session:
+        assert count(session, Person) == len(CAST)
     engine.dispose()
 
 
@@ -71,6 +169,14 @@ def test_seeding_twice_gives_the_cast_exactly_once(engine: Engine) -> None:
         assert count(session, Person) == len(CAST)
         assert count(session, Municipality) == 7
         assert count(session, District) == 2
+
+
+def test_a_database_with_real_places_gets_no_cast(engine: Engine) -> None:
+    with Session(engine) as session:
+        session.add(Municipality(number="4601", name="Bergen", takes_part=True))
+        session.commit()
+        assert seed_demo_cast(session, SEED_DAY) is False
+        assert count(session, Person) == 0
 
 
 def test_the_cast_has_its_story(cast_engine: Engine) -> None:

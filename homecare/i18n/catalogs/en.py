@@ -2,7 +2,7 @@
 
 TEXT: dict[str, str] = {
     "app.name": "Municipal home healthcare services",
-    "app.tagline": "Contact the home care service in your municipality easily and securely",
+    "shell.loading": "Loading …",
     "shell.document_title": "{page} – {app}",
     "shell.skip_to_content": "Skip to main content",
     "shell.main_navigation": "Main menu",

@@ -2,7 +2,7 @@
 
 TEXT: dict[str, str] = {
     "app.name": "Kommunale hjemmetjenester",
-    "app.tagline": "Kontakt hjemmetjenesten i kommunen din enkelt og trygt",
+    "shell.loading": "Henter …",
     "shell.document_title": "{page} – {app}",
     "shell.skip_to_content": "Hopp til hovedinnhold",
     "shell.main_navigation": "Hovedmeny",

@@ -1,0 +1,46 @@
+"""Every public method of a state is an event the browser can call: only the intended ones may exist."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+import homecare.homecare  # noqa: F401 - registers every state
+from homecare.state.i18n import I18nState
+
+# The events each state offers the browser, besides Reflex's own (setvar and the hydrate machinery).
+INTENDED_EVENTS: dict[str, set[str]] = {
+    "I18nState": {"set_language", "sync_document"},
+    "SessionState": {"identify", "require_login"},
+    "MunicipalitiesState": {"load", "set_query"},
+    "MyPageState": {"load"},
+    "SessionsState": {"load", "end"},
+    "TermsState": {"accept_terms"},
+    "LoginFailedState": {"load"},
+}
+
+
+def own_events(state: type[rx.State]) -> set[str]:
+    inherited = set().union(*(getattr(base, "event_handlers", {}) for base in state.__mro__[1:]))
+    return {name for name in state.event_handlers if name not in inherited and name != "setvar"}
+
+
+def portal_states() -> list[type[rx.State]]:
+    found, waiting = [], [I18nState]
+    while waiting:
+        state = waiting.pop()
+        found.append(state)
+        waiting.extend(state.get_substates())
+    return found
+
+
+def test_every_state_offers_only_its_intended_events() -> None:
+    states = portal_states()
+    assert {state.__name__ for state in states} == set(INTENDED_EVENTS)
+    for state in states:
+        assert own_events(state) == INTENDED_EVENTS[state.__name__], state.__name__
+
+
+def test_only_explicit_setters_exist_so_setvar_reaches_nothing_else() -> None:
+    for state in portal_states():
+        setters = {name for name in state.event_handlers if name.startswith("set_")}
+        assert setters <= {"set_language", "set_query"}, state.__name__
