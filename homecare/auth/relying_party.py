@@ -216,18 +216,16 @@ class RelyingParty:
         )
 
     async def _decode(self, id_token: str) -> dict[str, Any]:
-        try:
-            return self._decode_with(await self._key_set(), id_token)
-        except InvalidKeyIdError:
-            # The provider may have rotated its key since the set was fetched: fetch it once more.
-            return self._decode_with(await self._key_set(refresh=True), id_token)
-
-    @staticmethod
-    def _decode_with(keys: KeySet, id_token: str) -> dict[str, Any]:
+        keys = await self._key_set()
         try:
             return jwt.decode(id_token, keys, algorithms=["RS256"]).claims
         except InvalidKeyIdError:
-            raise
+            # The provider may have rotated its key since the set was fetched: fetch it once more.
+            keys = await self._key_set(refresh=True)
+        except (JoseError, ValueError) as error:
+            raise LoginError(LoginProblem.INVALID_TOKEN, f"signature: {error}") from error
+        try:
+            return jwt.decode(id_token, keys, algorithms=["RS256"]).claims
         except (JoseError, ValueError) as error:
             raise LoginError(LoginProblem.INVALID_TOKEN, f"signature: {error}") from error
 
