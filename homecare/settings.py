@@ -14,7 +14,7 @@ PRODUCTION = "production"
 # Used only when nothing else is configured, and refused in production (see production_problems).
 DEVELOPMENT_CLIENT_ID = "homecare-dev"
 DEVELOPMENT_CLIENT_SECRET = "development-only-secret"
-DEVELOPMENT_IDP_URL = "http://localhost:8900"
+DEVELOPMENT_IDP_URL = "http://127.0.0.1:8900"
 
 
 def _flag(name: str, default: bool) -> bool:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.components.el.elements.base import BaseHTML
 from reflex.components.react_router.dom import ReactRouterLink
+from reflex.vars.base import Var
 
 from homecare import routes
 from homecare.components import design_system as ds
@@ -36,12 +38,23 @@ def phone_link(number: str) -> rx.Component:
 
 def login_link(text_key: str = "shell.log_in") -> rx.Component:
     """A link that starts the login: a real page load, since the login leaves the app for the provider."""
-    return rx.el.a(t(text_key), href="/auth/login?lang=" + I18nState.lang, class_name="hc-button")
+    return ReactRouterLink.create(
+        t(text_key), to="/auth/login?lang=" + I18nState.lang, reload_document=True, class_name="hc-button"
+    )
+
+
+class NativeForm(BaseHTML):
+    """A form the browser itself submits to an HTTP route (Reflex's own form always stops that)."""
+
+    tag = "form"
+
+    action: Var[str]
+    method: Var[str]
 
 
 def logout_button(text_key: str = "shell.log_out", variant: str = "outline") -> rx.Component:
     """Logging out is a form post: only an HTTP response can clear the HttpOnly session cookie."""
-    return rx.el.form(
+    return NativeForm.create(
         ds.button(t(text_key), type="submit", variant=variant),
         action="/auth/logout",
         method="post",

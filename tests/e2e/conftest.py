@@ -11,18 +11,21 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from homecare.auth.dev_idp import running_dev_idp
 from homecare.db import make_engine
 from homecare.domain.time_zone import OSLO
 from homecare.services.demo_cast import seed_demo_cast
-from homecare.settings import PROJECT_ROOT
+from homecare.settings import PROJECT_ROOT, get_settings
 from tests.chromium import CHROMIUM_ARGS, CHROMIUM_PATH
 from tests.conftest import migrate
 
@@ -52,18 +55,49 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> Non
 
 
 @pytest.fixture(scope="session")
-def portal_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Start `reflex run --env prod` on a free port with a database of its own holding the demo cast."""
-    folder = tmp_path_factory.mktemp("portal")
+def portal_port() -> int:
+    return _free_port()
+
+
+@pytest.fixture(scope="session")
+def identity_provider(portal_port: int) -> Iterator[str]:
+    """The development identity provider on loopback, registered for the portal's address."""
+    public_url = f"http://localhost:{portal_port}"
+    settings = replace(
+        get_settings(),
+        public_url=public_url,
+        oidc_redirect_uri=f"{public_url}/auth/callback",
+        oidc_post_logout_redirect_uri=f"{public_url}/auth/logged-out",
+    )
+    with running_dev_idp(settings) as issuer:
+        yield issuer
+
+
+@pytest.fixture(scope="session")
+def portal_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """The portal's database, migrated and holding the demo cast; tests may set the scene in it."""
+    folder = tmp_path_factory.mktemp("database")
     database_url = f"sqlite:///{folder / 'homecare.db'}"
     migrate(database_url)
     engine = make_engine(database_url)
     with Session(engine) as session:
         seed_demo_cast(session, datetime.now(UTC).astimezone(OSLO).date())
         session.commit()
+    yield engine
     engine.dispose()
 
-    port = _free_port()
+
+@pytest.fixture(scope="session")
+def portal_url(
+    tmp_path_factory: pytest.TempPathFactory,
+    portal_port: int,
+    identity_provider: str,
+    portal_database: Engine,
+) -> Iterator[str]:
+    """Start `reflex run --env prod` on a free port, on the test database, logging in at the test provider."""
+    folder = tmp_path_factory.mktemp("portal")
+    database_url = portal_database.url.render_as_string(hide_password=False)
+    port = portal_port
     url = f"http://localhost:{port}"
     bin_folder = str(Path(sys.executable).parent)
     env = {
@@ -71,6 +105,8 @@ def portal_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "PATH": f"{bin_folder}{os.pathsep}{os.environ.get('PATH', '')}",
         "REFLEX_DB_URL": database_url,
         "REFLEX_API_URL": url,
+        "HOMECARE_PUBLIC_URL": url,
+        "HOMECARE_OIDC_ISSUER": identity_provider,
         "REFLEX_TELEMETRY_ENABLED": "false",
     }
     log = folder / "portal.log"
