@@ -36,6 +36,7 @@ class Settings:
     oidc_client_id: str
     oidc_client_secret: str | None
     oidc_private_key_file: str | None
+    oidc_private_key_id: str | None
     oidc_redirect_uri: str
     oidc_post_logout_redirect_uri: str
     oidc_acr: str
@@ -70,6 +71,7 @@ def get_settings() -> Settings:
             "HOMECARE_OIDC_CLIENT_SECRET", None if production else DEVELOPMENT_CLIENT_SECRET
         ),
         oidc_private_key_file=os.environ.get("HOMECARE_OIDC_PRIVATE_KEY_FILE") or None,
+        oidc_private_key_id=os.environ.get("HOMECARE_OIDC_PRIVATE_KEY_ID") or None,
         oidc_redirect_uri=os.environ.get("HOMECARE_OIDC_REDIRECT_URI", f"{public_url}/auth/callback"),
         oidc_post_logout_redirect_uri=os.environ.get(
             "HOMECARE_OIDC_POST_LOGOUT_REDIRECT_URI", f"{public_url}/auth/logged-out"

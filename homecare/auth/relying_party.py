@@ -19,7 +19,7 @@ from authlib.integrations.httpx_client import AsyncOAuth2Client, OAuthError
 from authlib.oauth2.rfc7523 import PrivateKeyJWT
 from joserfc import jwt
 from joserfc.errors import InvalidKeyIdError, JoseError
-from joserfc.jwk import KeySet
+from joserfc.jwk import KeySet, RSAKey
 
 from homecare.domain.login import acr_satisfies
 from homecare.domain.national_id import is_valid_national_id
@@ -83,23 +83,28 @@ class RelyingParty:
     def _http(self) -> httpx.AsyncClient:
         return httpx.AsyncClient(transport=self._transport, timeout=HTTP_TIMEOUT_SECONDS)
 
-    def _oauth_client(self) -> AsyncOAuth2Client:
+    def _oauth_client(self, token_endpoint: str | None = None) -> AsyncOAuth2Client:
+        """Authlib's client; it authenticates with a private key (private_key_jwt) when one is configured."""
         settings = self._settings
-        auth_method: str | PrivateKeyJWT = "client_secret_basic"
-        if settings.oidc_private_key_file:
-            auth_method = PrivateKeyJWT()
-        client = AsyncOAuth2Client(
-            client_id=settings.oidc_client_id,
-            client_secret=None if settings.oidc_private_key_file else settings.oidc_client_secret,
-            redirect_uri=settings.oidc_redirect_uri,
-            scope=SCOPE,
-            code_challenge_method="S256",
-            token_endpoint_auth_method=auth_method,
-            transport=self._transport,
-            timeout=HTTP_TIMEOUT_SECONDS,
-        )
-        if settings.oidc_private_key_file:
-            client.client_secret = Path(settings.oidc_private_key_file).read_text()
+        common: dict[str, Any] = {
+            "client_id": settings.oidc_client_id,
+            "redirect_uri": settings.oidc_redirect_uri,
+            "scope": SCOPE,
+            "code_challenge_method": "S256",
+            "transport": self._transport,
+            "timeout": HTTP_TIMEOUT_SECONDS,
+        }
+        if not settings.oidc_private_key_file:
+            return AsyncOAuth2Client(
+                client_secret=settings.oidc_client_secret,
+                token_endpoint_auth_method="client_secret_basic",
+                **common,
+            )
+        key = RSAKey.import_key(Path(settings.oidc_private_key_file).read_bytes())
+        client = AsyncOAuth2Client(client_secret=key, token_endpoint_auth_method="private_key_jwt", **common)
+        # ID-porten finds the registered key by its id in the assertion's header.
+        headers = {"kid": settings.oidc_private_key_id} if settings.oidc_private_key_id else None
+        client.register_client_auth_method(PrivateKeyJWT(token_endpoint, headers=headers))
         return client
 
     async def metadata(self) -> dict[str, Any]:
@@ -165,7 +170,7 @@ class RelyingParty:
         # RFC 9207: a response that names another issuer may come from a mix-up attack.
         if returned_issuer is not None and returned_issuer != self._settings.oidc_issuer:
             raise LoginError(LoginProblem.INVALID_TOKEN, "the authorization response names another issuer")
-        client = self._oauth_client()
+        client = self._oauth_client(metadata["token_endpoint"])
         try:
             token = await client.fetch_token(
                 metadata["token_endpoint"],

@@ -10,6 +10,7 @@ import re
 import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, replace
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -418,3 +419,44 @@ async def test_a_replayed_code_is_refused(browser: Browser) -> None:
             code=code, code_verifier=attempt.code_verifier, nonce=attempt.nonce, returned_issuer=None
         )
     assert refused.value.problem is LoginProblem.INVALID_TOKEN
+
+
+async def test_with_a_private_key_the_portal_authenticates_with_a_signed_assertion(tmp_path: Path) -> None:
+    key = generate_signing_key()
+    key_file = tmp_path / "client-key.pem"
+    key_file.write_bytes(key.as_pem(private=True))
+    seen: list[httpx.Request] = []
+
+    def provider(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/.well-known/openid-configuration":
+            return httpx.Response(
+                200,
+                json={
+                    "issuer": "https://idp.test",
+                    "authorization_endpoint": "https://idp.test/authorize",
+                    "token_endpoint": "https://idp.test/token",
+                    "jwks_uri": "https://idp.test/jwks",
+                },
+            )
+        seen.append(request)
+        return httpx.Response(400, json={"error": "invalid_grant"})
+
+    settings = replace(
+        portal_settings("https://idp.test"),
+        oidc_client_secret=None,
+        oidc_private_key_file=str(key_file),
+        oidc_private_key_id="key-2026",
+    )
+    rp = RelyingParty(settings, transport=httpx.MockTransport(provider))
+    with pytest.raises(LoginError):
+        await rp.finish_login(code="c", code_verifier=new_code_verifier(), nonce="n", returned_issuer=None)
+
+    (token_request,) = seen
+    assert "authorization" not in token_request.headers
+    form = parse_qs(token_request.content.decode())
+    assert form["client_assertion_type"] == ["urn:ietf:params:oauth:client-assertion-type:jwt-bearer"]
+    assertion = jwt.decode(form["client_assertion"][0], key, algorithms=["RS256"])
+    assert assertion.header["kid"] == "key-2026"
+    assert assertion.claims["iss"] == assertion.claims["sub"] == "homecare-test"
+    assert assertion.claims["aud"] == "https://idp.test/token"
+    assert "client_secret" not in form
