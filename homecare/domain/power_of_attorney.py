@@ -42,7 +42,7 @@ class GrantProblem(StrEnum):
 def surname_matches(typed: str, family_name: str, middle_name: str | None = None) -> bool:
     """Whether `typed` is the person's surname: case, accents and spacing aside.
 
-    Norwegian surnames often come with a middle name ("Nordmann Berg"): that and the last name alone both count.
+    A surname often comes with a middle name ("Nordmann Berg"): that and the last name alone both count.
     """
     wanted = fold_for_search(typed)
     if not wanted:
