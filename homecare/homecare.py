@@ -15,15 +15,21 @@ from homecare.pages.login_failed import login_failed_page
 from homecare.pages.municipalities import municipalities_page
 from homecare.pages.my_page import my_page
 from homecare.pages.not_found import not_found_page
+from homecare.pages.powers_of_attorney import powers_of_attorney_page
+from homecare.pages.representation import representation_page
 from homecare.pages.sessions import sessions_page
 from homecare.pages.terms import terms_page
-from homecare.settings import get_settings
+from homecare.pages.usage_log import usage_log_page
+from homecare.settings import get_settings, production_problems
 from homecare.state.i18n import I18nState, document_title
 from homecare.state.login_failed import LoginFailedState
 from homecare.state.municipalities import MunicipalitiesState
 from homecare.state.my_page import MyPageState
+from homecare.state.powers_of_attorney import PowersOfAttorneyState
+from homecare.state.representation import RepresentationState
 from homecare.state.session import SessionState
 from homecare.state.sessions_page import SessionsState
+from homecare.state.usage_log import UsageLogState
 
 
 def _title(route: str) -> str:
@@ -34,6 +40,10 @@ def _title(route: str) -> str:
 def _http_routes() -> Starlette:
     settings = get_settings()
     return Starlette(routes=LoginRoutes(settings, RelyingParty(settings)).routes())
+
+
+if problems := production_problems(get_settings()):
+    raise RuntimeError("refusing to start with unsafe production settings: " + "; ".join(problems))
 
 
 app = rx.App(
@@ -75,5 +85,24 @@ app.add_page(
     route=routes.TERMS,
     title=_title(routes.TERMS),
     on_load=[I18nState.sync_document, SessionState.require_login],
+)
+PROTECTED = [I18nState.sync_document]
+app.add_page(
+    representation_page,
+    route=routes.CHOOSE_PERSON,
+    title=_title(routes.CHOOSE_PERSON),
+    on_load=[*PROTECTED, RepresentationState.load],
+)
+app.add_page(
+    powers_of_attorney_page,
+    route=routes.POWERS_OF_ATTORNEY,
+    title=_title(routes.POWERS_OF_ATTORNEY),
+    on_load=[*PROTECTED, PowersOfAttorneyState.load],
+)
+app.add_page(
+    usage_log_page,
+    route=routes.USAGE_LOG,
+    title=_title(routes.USAGE_LOG),
+    on_load=[*PROTECTED, UsageLogState.load],
 )
 app.add_page(not_found_page, route="404", title=_title("/404"), on_load=PUBLIC)

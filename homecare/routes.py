@@ -7,9 +7,15 @@ MY_PAGE = "/min-side"
 SESSIONS = "/min-side/innlogginger"
 TERMS = "/vilkar"
 LOGIN_FAILED = "/innlogging/feil"
+CHOOSE_PERSON = "/velg-person"
+POWERS_OF_ATTORNEY = "/fullmakter"
+USAGE_LOG = "/logg"
 
-# Pages that need a logged-in person; the terms page needs one too, but not accepted terms.
-PROTECTED = frozenset({MY_PAGE, SESSIONS, TERMS})
+# HTTP routes of the login (not pages: only an HTTP response can set an HttpOnly cookie).
+AUTH_LOGIN = "/auth/login"
+AUTH_CALLBACK = "/auth/callback"
+AUTH_LOGOUT = "/auth/logout"
+AUTH_LOGGED_OUT = "/auth/logged-out"
 
 # The catalog key of each page's title, for the document title in the chosen language.
 TITLE_KEYS: dict[str, str] = {
@@ -20,6 +26,9 @@ TITLE_KEYS: dict[str, str] = {
     SESSIONS: "sessions.title",
     TERMS: "terms.title",
     LOGIN_FAILED: "login_failed.title",
+    CHOOSE_PERSON: "representation.title",
+    POWERS_OF_ATTORNEY: "poa.title",
+    USAGE_LOG: "usage_log.title",
 }
 
 
@@ -31,8 +40,3 @@ def normalized(path: str) -> str:
 def title_key(path: str) -> str:
     """The title key of the page at `path`; unknown paths get "not found"."""
     return TITLE_KEYS.get(normalized(path), "not_found.title")
-
-
-def login_url(language: str) -> str:
-    """Where the "Log in" button goes: an HTTP route that sends the browser on to the identity provider."""
-    return f"/auth/login?lang={language}"

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from homecare import routes
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'data' / 'homecare.db'}"
 DEVELOPMENT = "development"
@@ -53,6 +55,11 @@ class Settings:
     def secure_cookies(self) -> bool:
         return self.public_url.startswith("https://")
 
+    def cookie_name(self, name: str) -> str:
+        """Over https a cookie is named __Host-: browsers then keep it to this host, path / and https only,
+        so a neighbouring subdomain cannot plant one."""
+        return f"__Host-{name}" if self.secure_cookies else name
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
@@ -72,9 +79,9 @@ def get_settings() -> Settings:
         ),
         oidc_private_key_file=os.environ.get("HOMECARE_OIDC_PRIVATE_KEY_FILE") or None,
         oidc_private_key_id=os.environ.get("HOMECARE_OIDC_PRIVATE_KEY_ID") or None,
-        oidc_redirect_uri=os.environ.get("HOMECARE_OIDC_REDIRECT_URI", f"{public_url}/auth/callback"),
+        oidc_redirect_uri=os.environ.get("HOMECARE_OIDC_REDIRECT_URI", f"{public_url}{routes.AUTH_CALLBACK}"),
         oidc_post_logout_redirect_uri=os.environ.get(
-            "HOMECARE_OIDC_POST_LOGOUT_REDIRECT_URI", f"{public_url}/auth/logged-out"
+            "HOMECARE_OIDC_POST_LOGOUT_REDIRECT_URI", f"{public_url}{routes.AUTH_LOGGED_OUT}"
         ),
         oidc_acr=os.environ.get("HOMECARE_OIDC_ACR", "idporten-loa-high"),
         dev_idp_enabled=_flag("HOMECARE_DEV_IDP", default=not production),

@@ -9,7 +9,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,7 @@ from joserfc import jwt
 from joserfc.errors import InvalidKeyIdError, JoseError
 from joserfc.jwk import KeySet, RSAKey
 
-from homecare.domain.login import acr_satisfies
+from homecare.domain.login import LoginProblem, acr_satisfies
 from homecare.domain.national_id import is_valid_national_id
 from homecare.settings import Settings
 
@@ -30,17 +29,7 @@ HTTP_TIMEOUT_SECONDS = 10.0
 # Clocks of two servers never agree to the second.
 CLOCK_LEEWAY_SECONDS = 30
 SCOPE = "openid profile"
-
-
-class LoginProblem(StrEnum):
-    """Why a login did not succeed; each has its own explanation on the error page."""
-
-    DENIED = "denied"
-    BAD_STATE = "bad_state"
-    PROVIDER_UNAVAILABLE = "provider_unavailable"
-    INVALID_TOKEN = "invalid_token"
-    ACR_TOO_LOW = "acr_too_low"
-    UNKNOWN_PERSON = "unknown_person"
+REQUIRED_METADATA = ("authorization_endpoint", "token_endpoint", "jwks_uri")
 
 
 class LoginError(Exception):
@@ -79,6 +68,7 @@ class RelyingParty:
         self._metadata: dict[str, Any] | None = None
         self._metadata_fetched_at = 0.0
         self._keys: KeySet | None = None
+        self._client_key: RSAKey | None = None
 
     def _http(self) -> httpx.AsyncClient:
         return httpx.AsyncClient(transport=self._transport, timeout=HTTP_TIMEOUT_SECONDS)
@@ -100,20 +90,39 @@ class RelyingParty:
                 token_endpoint_auth_method="client_secret_basic",
                 **common,
             )
-        key = RSAKey.import_key(Path(settings.oidc_private_key_file).read_bytes())
-        client = AsyncOAuth2Client(client_secret=key, token_endpoint_auth_method="private_key_jwt", **common)
+        client = AsyncOAuth2Client(
+            client_secret=self._private_key(), token_endpoint_auth_method="private_key_jwt", **common
+        )
         # ID-porten finds the registered key by its id in the assertion's header.
         headers = {"kid": settings.oidc_private_key_id} if settings.oidc_private_key_id else None
         client.register_client_auth_method(PrivateKeyJWT(token_endpoint, headers=headers))
         return client
 
+    def _private_key(self) -> RSAKey:
+        if self._client_key is None:
+            self._client_key = RSAKey.import_key(
+                Path(self._settings.oidc_private_key_file or "").read_bytes()
+            )
+        return self._client_key
+
     async def metadata(self) -> dict[str, Any]:
-        """The provider's discovery document, fetched at most once an hour."""
+        """The provider's discovery document, fetched at most once an hour.
+
+        When fetching it again fails, the document we have keeps serving: it rarely changes.
+        """
         if self._metadata is None or self._clock() - self._metadata_fetched_at > METADATA_LIFETIME_SECONDS:
             url = f"{self._settings.oidc_issuer}/.well-known/openid-configuration"
-            document = await self._get_json(url)
+            try:
+                document = await self._get_json(url)
+            except LoginError:
+                if self._metadata is None:
+                    raise
+                return self._metadata
             if document.get("issuer") != self._settings.oidc_issuer:
                 raise LoginError(LoginProblem.PROVIDER_UNAVAILABLE, "discovery names another issuer")
+            missing = [key for key in REQUIRED_METADATA if not isinstance(document.get(key), str)]
+            if missing:
+                raise LoginError(LoginProblem.PROVIDER_UNAVAILABLE, f"discovery lacks {missing}")
             self._metadata = document
             self._metadata_fetched_at = self._clock()
             self._keys = None
@@ -131,7 +140,11 @@ class RelyingParty:
     async def _key_set(self, refresh: bool = False) -> KeySet:
         if self._keys is None or refresh:
             metadata = await self.metadata()
-            self._keys = KeySet.import_key_set(await self._get_json(metadata["jwks_uri"]))
+            document = await self._get_json(metadata["jwks_uri"])
+            try:
+                self._keys = KeySet.import_key_set(document)  # type: ignore[arg-type]
+            except (JoseError, KeyError, TypeError, ValueError) as error:
+                raise LoginError(LoginProblem.PROVIDER_UNAVAILABLE, f"JWKS: {error}") from error
         return self._keys
 
     async def authorization_url(self, *, state: str, nonce: str, code_verifier: str, language: str) -> str:
@@ -167,7 +180,10 @@ class RelyingParty:
     ) -> VerifiedLogin:
         """Exchange the code for tokens and check the ID token; raises LoginError when anything is off."""
         metadata = await self.metadata()
-        # RFC 9207: a response that names another issuer may come from a mix-up attack.
+        # RFC 9207: a response that names another issuer, or none from a provider that always names itself,
+        # may come from a mix-up attack.
+        if returned_issuer is None and metadata.get("authorization_response_iss_parameter_supported"):
+            raise LoginError(LoginProblem.INVALID_TOKEN, "the authorization response names no issuer")
         if returned_issuer is not None and returned_issuer != self._settings.oidc_issuer:
             raise LoginError(LoginProblem.INVALID_TOKEN, "the authorization response names another issuer")
         client = self._oauth_client(metadata["token_endpoint"])
@@ -205,6 +221,14 @@ class RelyingParty:
             registry.validate(claims)
         except JoseError as error:
             raise LoginError(LoginProblem.INVALID_TOKEN, f"claims: {error}") from error
+        audience = claims.get("aud")
+        # With several audiences the token must say it was issued to us (OpenID Connect Core 3.1.3.7).
+        if (
+            isinstance(audience, list)
+            and len(audience) > 1
+            and claims.get("azp") != self._settings.oidc_client_id
+        ):
+            raise LoginError(LoginProblem.INVALID_TOKEN, "several audiences and no azp naming us")
         pid = claims["pid"]
         if not isinstance(pid, str) or not is_valid_national_id(pid):
             raise LoginError(LoginProblem.INVALID_TOKEN, "pid is not a national identity number")

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import hmac
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import wraps
 from urllib.parse import urlencode, urlsplit
 
 from sqlalchemy.engine import Engine
@@ -19,16 +20,12 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from homecare import routes
-from homecare.auth.relying_party import (
-    LoginError,
-    LoginProblem,
-    RelyingParty,
-    VerifiedLogin,
-    new_code_verifier,
-)
+from homecare.auth.relying_party import LoginError, RelyingParty, VerifiedLogin, new_code_verifier
 from homecare.auth.sessions import (
+    LOGIN_ATTEMPT_LIFETIME,
     LOGIN_COOKIE,
     SESSION_COOKIE,
+    EndedSession,
     begin_login,
     end_session,
     new_secret,
@@ -36,6 +33,7 @@ from homecare.auth.sessions import (
     take_login_attempt,
 )
 from homecare.db import session_scope
+from homecare.domain.login import LoginProblem
 from homecare.domain.usage import UsageOutcome
 from homecare.i18n import supported_language
 from homecare.models import LoginAttempt
@@ -46,11 +44,24 @@ from homecare.settings import Settings
 
 log = logging.getLogger(__name__)
 
-LOGIN_PATH = "/auth/login"
-CALLBACK_PATH = "/auth/callback"
-LOGOUT_PATH = "/auth/logout"
-LOGGED_OUT_PATH = "/auth/logged-out"
-LOGIN_COOKIE_SECONDS = 600
+Handler = Callable[["LoginRoutes", Request], Awaitable[Response]]
+
+
+def _ends_on_the_error_page(handler: Handler) -> Handler:
+    """Whatever goes wrong (a database error, a provider answering nonsense) ends on the error page."""
+
+    @wraps(handler)
+    async def guarded(self: LoginRoutes, request: Request) -> Response:
+        try:
+            return await handler(self, request)
+        except LoginError as error:
+            log.warning("login stopped: %r", str(error))
+            return self._failed(error.problem)
+        except Exception:
+            log.exception("login failed unexpectedly")
+            return self._failed(LoginProblem.PROVIDER_UNAVAILABLE)
+
+    return guarded
 
 
 @dataclass
@@ -64,60 +75,70 @@ class LoginRoutes:
 
     def routes(self) -> list[Route]:
         return [
-            Route(LOGIN_PATH, self.login, methods=["GET"]),
-            Route(CALLBACK_PATH, self.callback, methods=["GET"]),
-            Route(LOGOUT_PATH, self.logout, methods=["POST"]),
-            Route(LOGGED_OUT_PATH, self.logged_out, methods=["GET"]),
+            Route(routes.AUTH_LOGIN, self.login, methods=["GET"]),
+            Route(routes.AUTH_CALLBACK, self.callback, methods=["GET"]),
+            Route(routes.AUTH_LOGOUT, self.logout, methods=["POST"]),
+            Route(routes.AUTH_LOGGED_OUT, self.logged_out, methods=["GET"]),
         ]
 
-    def _set_cookie(self, response: Response, name: str, value: str, max_age: int | None, path: str) -> None:
-        # No Domain attribute: the cookie stays with this host only.
+    @property
+    def _session_cookie(self) -> str:
+        return self.settings.cookie_name(SESSION_COOKIE)
+
+    @property
+    def _login_cookie(self) -> str:
+        return self.settings.cookie_name(LOGIN_COOKIE)
+
+    def _set_cookie(self, response: Response, name: str, value: str, max_age: int | None) -> None:
+        # Path / and no Domain: the cookie stays with this host (and may carry the __Host- prefix).
         response.set_cookie(
             name,
             value,
             max_age=max_age,
-            path=path,
+            path="/",
             secure=self.settings.secure_cookies,
             httponly=True,
             samesite="lax",
         )
 
-    def _delete_cookie(self, response: Response, name: str, path: str) -> None:
+    def _delete_cookie(self, response: Response, name: str) -> None:
         response.delete_cookie(
-            name, path=path, secure=self.settings.secure_cookies, httponly=True, samesite="lax"
+            name, path="/", secure=self.settings.secure_cookies, httponly=True, samesite="lax"
         )
 
     def _failed(self, problem: LoginProblem) -> Response:
         response = RedirectResponse(
             f"{routes.LOGIN_FAILED}?{urlencode({'reason': problem.value})}", status_code=303
         )
-        self._delete_cookie(response, LOGIN_COOKIE, "/auth")
+        self._delete_cookie(response, self._login_cookie)
         return response
 
+    @_ends_on_the_error_page
     async def login(self, request: Request) -> Response:
         language = supported_language(request.query_params.get("lang"))
         nonce, code_verifier, now = new_secret(), new_code_verifier(), self.clock()
+        old_token = request.cookies.get(self._session_cookie)
 
         def remember() -> str:
             with session_scope(self.engine) as db:
+                # Whoever logs in next on this browser, the session it had ends now, whatever the outcome.
+                end_session(db, old_token, now)
                 return begin_login(db, nonce=nonce, code_verifier=code_verifier, language=language, now=now)
 
         state = await run_in_threadpool(remember)
-        try:
-            url = await self.relying_party.authorization_url(
-                state=state, nonce=nonce, code_verifier=code_verifier, language=language
-            )
-        except LoginError as error:
-            log.warning("login could not start: %s", error)
-            return self._failed(error.problem)
+        url = await self.relying_party.authorization_url(
+            state=state, nonce=nonce, code_verifier=code_verifier, language=language
+        )
         response = RedirectResponse(url, status_code=302)
-        self._set_cookie(response, LOGIN_COOKIE, state, LOGIN_COOKIE_SECONDS, "/auth")
+        self._set_cookie(response, self._login_cookie, state, int(LOGIN_ATTEMPT_LIFETIME.total_seconds()))
+        self._delete_cookie(response, self._session_cookie)
         return response
 
+    @_ends_on_the_error_page
     async def callback(self, request: Request) -> Response:
         query = request.query_params
         state = query.get("state") or ""
-        expected = request.cookies.get(LOGIN_COOKIE) or ""
+        expected = request.cookies.get(self._login_cookie) or ""
         # The state must be the one this browser was sent off with, or someone else's login is being
         # slipped into this browser.
         if not state or not hmac.compare_digest(state.encode(), expected.encode()):
@@ -132,49 +153,39 @@ class LoginRoutes:
         if attempt is None:
             return self._failed(LoginProblem.BAD_STATE)
         if error := query.get("error"):
-            log.info("the provider answered with an error: %s", error)
+            log.info("the provider answered with an error: %r", error[:100])
             return self._failed(
                 LoginProblem.DENIED if error == "access_denied" else LoginProblem.PROVIDER_UNAVAILABLE
             )
         code = query.get("code")
         if not code:
             return self._failed(LoginProblem.INVALID_TOKEN)
-        try:
-            verified = await self.relying_party.finish_login(
-                code=code,
-                code_verifier=attempt.code_verifier,
-                nonce=attempt.nonce,
-                returned_issuer=query.get("iss"),
-            )
-        except LoginError as error:
-            log.warning("login refused: %s", error)
-            return self._failed(error.problem)
-        old_token = request.cookies.get(SESSION_COOKIE)
+        verified = await self.relying_party.finish_login(
+            code=code,
+            code_verifier=attempt.code_verifier,
+            nonce=attempt.nonce,
+            returned_issuer=query.get("iss"),
+        )
         user_agent = request.headers.get("user-agent")
-        token = await run_in_threadpool(self._start, verified, attempt.language, old_token, user_agent)
+        token = await run_in_threadpool(self._start, verified, attempt.language, user_agent)
         if token is None:
             return self._failed(LoginProblem.UNKNOWN_PERSON)
         response = RedirectResponse(routes.MY_PAGE, status_code=303)
-        self._delete_cookie(response, LOGIN_COOKIE, "/auth")
+        self._delete_cookie(response, self._login_cookie)
         # A session cookie (no Max-Age): it goes when the browser closes; the row limits its life anyway.
-        self._set_cookie(response, SESSION_COOKIE, token, None, "/")
+        self._set_cookie(response, self._session_cookie, token, None)
         return response
 
-    def _start(
-        self, verified: VerifiedLogin, language: str, old_token: str | None, user_agent: str | None
-    ) -> str | None:
+    def _start(self, verified: VerifiedLogin, language: str, user_agent: str | None) -> str | None:
         now = self.clock()
         with session_scope(self.engine) as db:
             person = find_by_national_id(db, verified.pid)
-            if person is None:
+            if person is None or person.id is None:
                 record_use(
                     db, action=UsageAction.LOGIN_REFUSED, actor_id=None, subject_id=None,
                     outcome=UsageOutcome.DENIED, detail="not in the population data", at=now,
                 )  # fmt: skip
                 return None
-            assert person.id is not None
-            # A session id the browser already had is never reused: end it and issue a new one.
-            end_session(db, old_token, now)
             return start_session(
                 db,
                 self.settings,
@@ -192,20 +203,23 @@ class LoginRoutes:
             return Response("Forbidden", status_code=403)
         now = self.clock()
 
-        def end() -> str | None:
+        def end() -> EndedSession | None:
             with session_scope(self.engine) as db:
-                row = end_session(db, request.cookies.get(SESSION_COOKIE), now)
-                return row.id_token_hint if row else None
+                return end_session(db, request.cookies.get(self._session_cookie), now)
 
-        id_token_hint = await run_in_threadpool(end)
         target = routes.HOME
-        if id_token_hint:
-            target = (
-                await self.relying_party.end_session_url(id_token_hint=id_token_hint, state=new_secret())
-                or target
-            )
+        try:
+            ended = await run_in_threadpool(end)
+            if ended is not None and ended.id_token_hint:
+                hint, state = ended.id_token_hint, new_secret()
+                target = await self.relying_party.end_session_url(id_token_hint=hint, state=state) or target
+        except Exception:
+            # The cookie goes in any case; a session row left behind still runs out by itself.
+            log.exception("logout could not end the session row")
         response = RedirectResponse(target, status_code=303)
-        self._delete_cookie(response, SESSION_COOKIE, "/")
+        self._delete_cookie(response, self._session_cookie)
+        # The tab's Reflex state still holds what the person saw: make the browser start afresh.
+        response.headers["Clear-Site-Data"] = '"storage"'
         return response
 
     async def logged_out(self, request: Request) -> Response:

@@ -10,9 +10,10 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from http.cookies import CookieError, SimpleCookie
+from enum import StrEnum
 
 from sqlmodel import Session, col, delete, select
+from starlette.requests import cookie_parser
 
 from homecare.domain.login import session_is_live
 from homecare.models import LoginAttempt, LoginSession
@@ -27,7 +28,7 @@ LOGIN_ATTEMPT_LIFETIME = timedelta(minutes=10)
 TOUCH_INTERVAL = timedelta(minutes=1)
 
 
-class EndReason:
+class EndReason(StrEnum):
     """Why a session ended, as stored on the row."""
 
     LOGOUT = "logout"
@@ -59,16 +60,11 @@ def secret_hash(value: str) -> str:
 
 
 def cookie_value(cookie_header: str | None, name: str) -> str | None:
-    """One cookie from a Cookie header; a malformed header counts as no cookie."""
+    """One cookie from a Cookie header, read as leniently as the HTTP routes read it (Starlette's parser),
+    so that a malformed neighbouring cookie cannot hide it from one side only."""
     if not cookie_header:
         return None
-    jar = SimpleCookie()
-    try:
-        jar.load(cookie_header)
-    except CookieError:
-        return None
-    morsel = jar.get(name)
-    return morsel.value if morsel and morsel.value else None
+    return cookie_parser(cookie_header).get(name) or None
 
 
 def begin_login(db: Session, *, nonce: str, code_verifier: str, language: str, now: datetime) -> str:
@@ -169,10 +165,8 @@ def resolve_session(
     if row is None or row.ended_at is not None:
         return None
     if not _is_live(row, settings, now):
-        row.ended_at = now
         too_old = now - row.created_at >= timedelta(hours=settings.session_absolute_hours)
-        row.end_reason = EndReason.EXPIRED if too_old else EndReason.IDLE
-        db.add(row)
+        _end(db, row, now, EndReason.EXPIRED if too_old else EndReason.IDLE)
         return None
     if now - row.last_seen_at >= TOUCH_INTERVAL:
         row.last_seen_at = now
@@ -180,18 +174,33 @@ def resolve_session(
     return _view(row)
 
 
-def end_session(db: Session, token: str | None, now: datetime) -> LoginSession | None:
-    """Log out: end the session of this cookie's id. Returns the row (for the provider's logout), if any."""
+def _end(db: Session, row: LoginSession, now: datetime, reason: EndReason) -> None:
+    # The ID token names the person: it is kept only as long as it is needed for logging out.
+    row.ended_at = now
+    row.end_reason = reason
+    row.id_token_hint = None
+    db.add(row)
+
+
+@dataclass(frozen=True)
+class EndedSession:
+    """What logging out at the provider needs of a session that just ended."""
+
+    actor_id: int
+    id_token_hint: str | None
+
+
+def end_session(db: Session, token: str | None, now: datetime) -> EndedSession | None:
+    """Log out: end the session of this cookie's id, if it is live."""
     if not token:
         return None
     row = db.exec(select(LoginSession).where(LoginSession.token_hash == secret_hash(token))).first()
     if row is None or row.ended_at is not None:
         return None
-    row.ended_at = now
-    row.end_reason = EndReason.LOGOUT
-    db.add(row)
+    ended = EndedSession(actor_id=row.actor_id, id_token_hint=row.id_token_hint)
+    _end(db, row, now, EndReason.LOGOUT)
     record_use(db, action=UsageAction.LOGOUT, actor_id=row.actor_id, subject_id=row.actor_id, at=now)
-    return row
+    return ended
 
 
 def live_sessions(db: Session, settings: Settings, actor_id: int, now: datetime) -> list[ActiveSession]:
@@ -212,17 +221,15 @@ def end_other_session(
     row = db.get(LoginSession, session_id)
     if row is None or row.actor_id != actor_id or row.id == current_session_id or row.ended_at is not None:
         return False
-    row.ended_at = now
-    row.end_reason = EndReason.ENDED_FROM_OTHER_SESSION
-    db.add(row)
+    _end(db, row, now, EndReason.ENDED_FROM_OTHER_SESSION)
     record_use(db, action=UsageAction.SESSION_ENDED_BY_PERSON, actor_id=actor_id, subject_id=actor_id, at=now)
     return True
 
 
-def previous_login_at(db: Session, actor_id: int, current_session_id: int) -> datetime | None:
-    """When the actor logged in before the current session, if ever."""
+def previous_login_at(db: Session, current: ActiveSession) -> datetime | None:
+    """When the actor logged in before the current session, if ever (not counting later logins elsewhere)."""
     return db.exec(
         select(LoginSession.created_at)
-        .where(LoginSession.actor_id == actor_id, LoginSession.id != current_session_id)
+        .where(LoginSession.actor_id == current.actor_id, col(LoginSession.created_at) < current.created_at)
         .order_by(col(LoginSession.created_at).desc())
     ).first()

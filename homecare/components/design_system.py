@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Literal
 
 import reflex as rx
-from reflex.components.component import NoSSRComponent
+from reflex.components.component import MemoizationLeaf, NoSSRComponent
 from reflex.event import EventHandler, input_event, no_args_event_spec
 from reflex.vars.base import Var
 
@@ -82,6 +82,38 @@ class Input(_DesignSystemComponent):
     error_text: Var[str]
 
     on_change: EventHandler[input_event]
+
+
+class Checkbox(_DesignSystemComponent):
+    """A checkbox with its label; `checked` is where it starts (the box then keeps its own state).
+
+    Give it `value="on"`: without a value it would send its label text in a form.
+    """
+
+    library = _entry("Checkbox")
+    tag = "HnCheckbox"
+
+    label: Var[str | rx.Component]
+    input_id: Var[str]
+    name: Var[str]
+    value: Var[str]
+    checked: Var[bool]
+    error: Var[bool]
+
+
+class FormGroup(_DesignSystemComponent, MemoizationLeaf):
+    """A fieldset with a legend and one error for the group.
+
+    It recognises its direct children by their component type, so Reflex must not wrap them in memo
+    components (hence MemoizationLeaf).
+    """
+
+    library = _entry("FormGroup")
+    tag = "HnFormGroup"
+
+    legend: Var[str]
+    name: Var[str]
+    error: Var[str]
 
 
 class Select(_DesignSystemComponent):
@@ -177,6 +209,8 @@ class TableCell(_TablePart):
 title = Title.create
 button = Button.create
 text_input = Input.create
+checkbox = Checkbox.create
+form_group = FormGroup.create
 select = Select.create
 notification_panel = NotificationPanel.create
 badge = Badge.create

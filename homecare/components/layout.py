@@ -21,6 +21,10 @@ PUBLIC_NAVIGATION: tuple[tuple[str, str], ...] = (
     (routes.MUNICIPALITIES, "nav.municipalities"),
     (routes.HELP, "nav.help"),
 )
+LOGGED_IN_NAVIGATION: tuple[tuple[str, str], ...] = (
+    (routes.POWERS_OF_ATTORNEY, "nav.powers_of_attorney"),
+    (routes.USAGE_LOG, "nav.usage_log"),
+)
 
 
 def internal_link(text: rx.Var[str] | str, route: str, **props: object) -> rx.Component:
@@ -117,6 +121,14 @@ def header(current_route: str) -> rx.Component:
                         nav_link("nav.home", routes.HOME, current_route),
                     )
                 ),
+                *[
+                    rx.cond(SessionState.logged_in, rx.el.li(nav_link(key, route, current_route)))
+                    for route, key in LOGGED_IN_NAVIGATION
+                ],
+                rx.cond(
+                    SessionState.can_choose,
+                    rx.el.li(nav_link("nav.choose_person", routes.CHOOSE_PERSON, current_route)),
+                ),
                 *[rx.el.li(nav_link(key, route, current_route)) for route, key in PUBLIC_NAVIGATION],
                 class_name="hc-container hc-nav-list",
             ),
@@ -124,6 +136,36 @@ def header(current_route: str) -> rx.Component:
             class_name="hc-nav",
         ),
         class_name="hc-header",
+    )
+
+
+def acting_for_banner() -> rx.Component:
+    """Shown on every page while the actor acts for someone else, with a way back to themself."""
+    return rx.cond(
+        SessionState.on_behalf,
+        rx.el.div(
+            rx.el.div(
+                rx.el.p(SessionState.acting_for_text, class_name="hc-banner-text"),
+                ds.button(t("shell.back_to_self"), variant="outline", on_click=SessionState.return_to_self),
+                class_name="hc-container hc-banner-row",
+            ),
+            role="region",
+            aria_label=t("nav.choose_person"),
+            class_name="hc-banner",
+        ),
+    )
+
+
+def access_notice() -> rx.Component:
+    """Told once, when access to someone ended while the person had them open."""
+    return rx.cond(
+        SessionState.access_notice != "",
+        ds.notification_panel(
+            rx.el.p(SessionState.access_notice),
+            ds.button(t("shell.close"), variant="borderless", on_click=SessionState.dismiss_notice),
+            variant="warn",
+            role="alert",
+        ),
     )
 
 
@@ -149,8 +191,9 @@ def page_layout(current_route: str, *content: rx.Component) -> rx.Component:
             on_click=rx.call_script(f"document.getElementById('{MAIN_ID}').focus()"),
         ),
         header(current_route),
+        acting_for_banner(),
         rx.el.main(
-            rx.el.div(*content, class_name="hc-container hc-content"),
+            rx.el.div(access_notice(), *content, class_name="hc-container hc-content"),
             id=MAIN_ID,
             tab_index=-1,
         ),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 # ID-porten's levels of assurance, weakest first.
 ACR_LEVELS: tuple[str, ...] = ("idporten-loa-substantial", "idporten-loa-high")
@@ -31,3 +32,14 @@ def session_is_live(
     if ended_at is not None:
         return False
     return now - last_seen_at < idle_limit and now - created_at < absolute_limit
+
+
+class LoginProblem(StrEnum):
+    """Why a login did not succeed; each has its own explanation on the error page."""
+
+    DENIED = "denied"
+    BAD_STATE = "bad_state"
+    PROVIDER_UNAVAILABLE = "provider_unavailable"
+    INVALID_TOKEN = "invalid_token"
+    ACR_TOO_LOW = "acr_too_low"
+    UNKNOWN_PERSON = "unknown_person"

@@ -25,6 +25,7 @@ def my_page() -> rx.Component:
     return page_layout(
         routes.MY_PAGE,
         ds.title(MyPageState.greeting, html_markup="h1", appearance="title1"),
+        rx.cond(MyPageState.on_behalf, rx.el.p(MyPageState.services_for, class_name="hc-lead")),
         rx.cond(
             MyPageState.loaded,
             rx.fragment(
@@ -46,7 +47,12 @@ def my_page() -> rx.Component:
                 ),
                 rx.el.section(
                     ds.title(t("my_page.security_title"), html_markup="h2", appearance="title3"),
-                    rx.el.p(internal_link(t("my_page.sessions_link"), routes.SESSIONS)),
+                    rx.el.ul(
+                        rx.el.li(internal_link(t("my_page.sessions_link"), routes.SESSIONS)),
+                        rx.el.li(internal_link(t("nav.powers_of_attorney"), routes.POWERS_OF_ATTORNEY)),
+                        rx.el.li(internal_link(t("nav.usage_log"), routes.USAGE_LOG)),
+                        class_name="hc-link-list",
+                    ),
                     class_name="hc-section",
                 ),
             ),

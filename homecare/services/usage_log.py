@@ -2,29 +2,38 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
-from sqlmodel import Session
+from sqlmodel import Session, col, func, select
 
 from homecare.domain.usage import UsageOutcome
-from homecare.models import UsageLogEntry
+from homecare.models import Person, UsageLogEntry
 from homecare.models.columns import utc_now
 
 
-class UsageAction:
-    """The actions the log knows; one name per use, so the log page can translate them."""
+class UsageAction(StrEnum):
+    """The actions the log knows; one name per use, so the log page can say each in the reader's language."""
 
     LOGIN = "login"
     LOGIN_REFUSED = "login_refused"
     LOGOUT = "logout"
     SESSION_ENDED_BY_PERSON = "session_ended_by_person"
     TERMS_ACCEPTED = "terms_accepted"
+    ACCESS = "access"
+    SWITCHED_TO = "switched_to"
+    READ_START_PAGE = "read_start_page"
+    READ_USAGE_LOG = "read_usage_log"
+    POA_GRANTED = "poa_granted"
+    POA_CHANGED = "poa_changed"
+    POA_ENDED = "poa_ended"
 
 
 def record_use(
     session: Session,
     *,
-    action: str,
+    action: UsageAction,
     actor_id: int | None,
     subject_id: int | None,
     outcome: UsageOutcome = UsageOutcome.OK,
@@ -42,3 +51,42 @@ def record_use(
             detail=detail[:200] if detail else None,
         )
     )
+
+
+@dataclass(frozen=True)
+class UsageLogLine:
+    """One entry as the log page shows it: who (a name, or the municipality's system), what, when, outcome."""
+
+    at: datetime
+    actor_name: str | None
+    by_someone_else: bool
+    action: str
+    outcome: UsageOutcome
+
+
+def usage_log_page(
+    session: Session, subject_id: int, *, page: int, page_size: int
+) -> tuple[list[UsageLogLine], int]:
+    """One page of the subject's log, newest first, and how many entries there are in all."""
+    total = session.exec(
+        select(func.count()).select_from(UsageLogEntry).where(UsageLogEntry.subject_id == subject_id)
+    ).one()
+    rows = session.exec(
+        select(UsageLogEntry, Person)
+        .join(Person, col(Person.id) == UsageLogEntry.actor_id, isouter=True)
+        .where(UsageLogEntry.subject_id == subject_id)
+        .order_by(col(UsageLogEntry.at).desc(), col(UsageLogEntry.id).desc())
+        .offset(max(page, 0) * page_size)
+        .limit(page_size)
+    ).all()
+    lines = [
+        UsageLogLine(
+            at=entry.at,
+            actor_name=actor.full_name if actor else None,
+            by_someone_else=entry.actor_id != subject_id,
+            action=entry.action,
+            outcome=entry.outcome,
+        )
+        for entry, actor in rows
+    ]
+    return lines, total

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from homecare.auth.relying_party import LoginProblem
+from homecare.domain.login import LoginProblem
 from homecare.state.i18n import I18nState
 
 

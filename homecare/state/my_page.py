@@ -1,20 +1,22 @@
-"""State of Min side: the actor's start page after logging in."""
+"""State of Min side: the start page after logging in, about the person acted for."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 import reflex as rx
+from sqlmodel import Session
 
-from homecare import routes
 from homecare.auth.sessions import previous_login_at
 from homecare.i18n.formatting import format_moment
+from homecare.services.access import Access
 from homecare.services.people import residence_of
-from homecare.state.session import NotLoggedIn, SessionState
+from homecare.services.usage_log import UsageAction
+from homecare.state.session import SessionState
 
 
 class MyPageState(SessionState):
-    """What the start page says: since last time, and whether the person's municipality takes part."""
+    """Since last time, and whether the subject's municipality takes part."""
 
     loaded: bool = False
     takes_part: bool = True
@@ -23,21 +25,15 @@ class MyPageState(SessionState):
 
     @rx.event
     def load(self):
-        try:
-            with self._login() as (db, login):
-                if not login.terms_accepted:
-                    return rx.redirect(routes.TERMS)
-                self.logged_in = True
-                self.actor_name = login.actor.full_name
-                residence = residence_of(db, login.actor)
-                previous = previous_login_at(db, login.actor.id or 0, login.session.id)
-        except NotLoggedIn:
-            return rx.redirect(routes.HOME)
+        self.loaded = False
+        return self._with_access(UsageAction.READ_START_PAGE, self._load)
+
+    def _load(self, db: Session, access: Access) -> None:
+        residence = residence_of(db, access.subject)
         self.takes_part = residence.takes_part
         self.place_name = residence.district_name or residence.municipality_name or ""
-        self._previous_login = previous
+        self._previous_login = previous_login_at(db, access.session)
         self.loaded = True
-        return None
 
     @rx.var
     def greeting(self) -> str:
@@ -54,3 +50,7 @@ class MyPageState(SessionState):
         return self._tr(
             "my_page.not_taking_part_title", place=self.place_name or self._tr("my_page.unknown_place")
         )
+
+    @rx.var
+    def services_for(self) -> str:
+        return self._tr("my_page.services_for", name=self.subject_name)

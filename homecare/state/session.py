@@ -1,85 +1,135 @@
-"""Who is logged in, found on the server from the HttpOnly session cookie; checked again on every use."""
+"""Who is logged in and whom they act for, found on the server from the HttpOnly session cookie.
+
+Every event that touches a person's data goes through `_with_access`, which runs the one access check
+(services/access.py) first. The browser gets names to show, never the session id or a person's database id.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from typing import TypeVar
 
 import reflex as rx
 from sqlmodel import Session
 
 from homecare import routes
-from homecare.auth.sessions import SESSION_COOKIE, ActiveSession, cookie_value, resolve_session
+from homecare.auth.sessions import SESSION_COOKIE, cookie_value
 from homecare.db import session_scope
-from homecare.models import Person
 from homecare.models.columns import utc_now
-from homecare.services.terms import has_accepted
+from homecare.services.access import Access, AccessDenied, AccessProblem, check_access, switch_subject
+from homecare.services.power_of_attorney import representable
+from homecare.services.usage_log import UsageAction
 from homecare.settings import get_settings
 from homecare.state.i18n import I18nState
 
-
-class NotLoggedIn(Exception):
-    """The session is gone (never there, logged out, idle or too old)."""
-
-
-@dataclass(frozen=True)
-class Login:
-    """The checked session and the person behind it, for one event."""
-
-    session: ActiveSession
-    actor: Person
-    terms_accepted: bool
+Result = TypeVar("Result")
 
 
 class SessionState(I18nState):
-    """What the header shows about the login. The browser never gets the session id or a person's id."""
+    """What the header and the banner show about the login and the person acted for."""
 
     logged_in: bool = False
     actor_name: str = ""
+    subject_name: str = ""
+    on_behalf: bool = False
+    can_choose: bool = False
+    access_notice: str = ""
+
+    def _session_token(self) -> str | None:
+        return cookie_value(self.router.headers.cookie, get_settings().cookie_name(SESSION_COOKIE))
 
     @contextmanager
-    def _login(self) -> Iterator[tuple[Session, Login]]:
-        """The database and the checked login, for an event that touches data; raises NotLoggedIn.
-
-        The session row is read again every time, so a logout or an expiry elsewhere counts at once.
-        """
-        token = cookie_value(self.router.headers.cookie, SESSION_COOKIE)
-        settings = get_settings()
+    def _access(
+        self, action: UsageAction | None = None, *, require_terms: bool = True
+    ) -> Iterator[tuple[Session, Access]]:
+        """The database and the checked access, for one event; raises AccessDenied."""
+        now = utc_now()
         with session_scope() as db:
-            active = resolve_session(db, settings, token, utc_now())
-            actor = db.get(Person, active.actor_id) if active else None
-            if active is None or actor is None:
-                db.commit()  # keep the ending of an idle or expired session
-                self._forget()
-                raise NotLoggedIn
-            yield db, Login(active, actor, has_accepted(db, actor.id or 0, settings.terms_version))
+            try:
+                access = check_access(
+                    db, get_settings(), self._session_token(), now, action=action, require_terms=require_terms
+                )
+            except AccessDenied:
+                db.commit()  # keep what the check wrote: the ended session, the return to oneself, the log
+                raise
+            session_state = self._session_state()
+            session_state.logged_in = True
+            session_state.actor_name = access.actor.full_name
+            session_state.subject_name = access.subject.full_name
+            session_state.on_behalf = access.on_behalf
+            session_state.can_choose = access.on_behalf or bool(representable(db, access.actor_id, now))
+            yield db, access
 
-    def _forget(self) -> None:
-        self.logged_in = False
-        self.actor_name = ""
+    def _with_access(
+        self,
+        action: UsageAction | None,
+        work: Callable[[Session, Access], Result],
+        *,
+        require_terms: bool = True,
+    ) -> Result | rx.event.EventSpec:
+        """Run `work` with the checked access, or answer the refusal instead."""
+        try:
+            with self._access(action, require_terms=require_terms) as (db, access):
+                return work(db, access)
+        except AccessDenied as denied:
+            return self._denied(denied)
+
+    def _session_state(self) -> SessionState:
+        state: rx.State = self
+        while type(state) is not SessionState:
+            assert state.parent_state is not None
+            state = state.parent_state
+        return state  # type: ignore[return-value]
+
+    def _denied(self, denied: AccessDenied) -> rx.event.EventSpec:
+        if denied.problem is AccessProblem.TERMS_NOT_ACCEPTED:
+            return rx.redirect(routes.TERMS)
+        session_state = self._session_state()
+        # Forget everything any page showed about a person, in every page's state.
+        session_state.reset()
+        if denied.problem is AccessProblem.REPRESENTATION_ENDED:
+            session_state.access_notice = self._tr(
+                "representation.ended", name=denied.former_subject_name or self._tr("representation.someone")
+            )
+            return rx.redirect(routes.MY_PAGE)
+        # A full page load: the next page opens a new connection that carries the browser's current cookies.
+        return rx.call_script(f"window.location.assign('{routes.HOME}')")
+
+    @rx.var
+    def acting_for_text(self) -> str:
+        return self._tr("shell.acting_for", name=self.subject_name) if self.on_behalf else ""
 
     @rx.event
     def identify(self):
-        """On every page: show who is logged in, if anyone; public pages need no login."""
+        """On public pages: show who is logged in, if anyone; nobody needs to be."""
         try:
-            with self._login() as (_, login):
-                self.logged_in = True
-                self.actor_name = login.actor.full_name
-        except NotLoggedIn:
-            pass
+            with self._access(require_terms=False):
+                pass
+        except AccessDenied as denied:
+            if denied.problem is AccessProblem.REPRESENTATION_ENDED:
+                return self._denied(denied)
+            self._session_state().reset()
+        return None
 
     @rx.event
     def require_login(self):
-        """On pages that need a login: send others to the front page, and to the terms until accepted."""
-        path = routes.normalized(self.router.url.path)
-        try:
-            with self._login() as (_, login):
-                self.logged_in = True
-                self.actor_name = login.actor.full_name
-                terms_accepted = login.terms_accepted
-        except NotLoggedIn:
-            return rx.redirect(routes.HOME)
-        if not terms_accepted and path != routes.TERMS:
-            return rx.redirect(routes.TERMS)
-        return None
+        """On pages that need a login but not accepted terms (the terms page itself)."""
+        return self._with_access(None, lambda db, access: None, require_terms=False)
+
+    @rx.event
+    def return_to_self(self):
+        """Stop acting for someone else."""
+
+        def work(db: Session, access: Access) -> rx.event.EventSpec:
+            switch_subject(db, access, access.actor_id, utc_now())
+            state = self._session_state()
+            state.on_behalf = False
+            state.subject_name = access.actor.full_name
+            return rx.redirect(routes.MY_PAGE)
+
+        return self._with_access(None, work)
+
+    @rx.event
+    def dismiss_notice(self):
+        self._session_state().access_notice = ""

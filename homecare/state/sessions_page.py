@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 
 import reflex as rx
+from sqlmodel import Session
 
-from homecare import routes
 from homecare.auth.sessions import ActiveSession, end_other_session, live_sessions
 from homecare.domain.devices import describe_device
 from homecare.i18n.formatting import format_moment
 from homecare.models.columns import utc_now
+from homecare.services.access import Access
 from homecare.settings import get_settings
-from homecare.state.session import NotLoggedIn, SessionState
+from homecare.state.session import SessionState
 
 
 @dataclass
 class SessionRow:
-    """One login as the page shows it; `key` is its place in the list, not a database id."""
+    """One login as the page shows it; `key` is a random name for it, not a database id."""
 
     key: str
     device: str
@@ -27,57 +29,47 @@ class SessionRow:
 
 
 class SessionsState(SessionState):
-    """The rows are made on the server; the browser names a login only by its place in the list."""
+    """The rows are made on the server; the browser names a login only by a random key."""
 
     rows: list[SessionRow] = []  # noqa: RUF012 - Reflex copies state defaults
     notice: str = ""
-    _sessions: list[ActiveSession] = []  # noqa: RUF012 - Reflex copies state defaults
-    _current_id: int = 0
+    _sessions: dict[str, ActiveSession] = {}  # noqa: RUF012 - Reflex copies state defaults
 
     @rx.event
     def load(self):
         self.notice = ""
-        return self._refresh()
+        return self._with_access(None, self._refresh)
 
-    def _refresh(self):
-        try:
-            with self._login() as (db, login):
-                if not login.terms_accepted:
-                    return rx.redirect(routes.TERMS)
-                self._current_id = login.session.id
-                self._sessions = live_sessions(db, get_settings(), login.actor.id or 0, utc_now())
-        except NotLoggedIn:
-            return rx.redirect(routes.HOME)
-        self.rows = [self._row(index, active) for index, active in enumerate(self._sessions)]
-        return None
+    def _refresh(self, db: Session, access: Access) -> None:
+        sessions = live_sessions(db, get_settings(), access.actor_id, utc_now())
+        self._sessions = {secrets.token_urlsafe(12): active for active in sessions}
+        self.rows = [self._row(key, active, access) for key, active in self._sessions.items()]
 
-    def _row(self, index: int, active: ActiveSession) -> SessionRow:
+    def _row(self, key: str, active: ActiveSession, access: Access) -> SessionRow:
+        started = format_moment(active.created_at, self.lang)
+        last_active = format_moment(active.last_seen_at, self.lang)
         return SessionRow(
-            key=str(index),
+            key=key,
             device=describe_device(active.user_agent) or self._tr("sessions.unknown_browser"),
-            started=self._tr("sessions.started", moment=format_moment(active.created_at, self.lang)),
-            last_active=self._tr(
-                "sessions.last_active", moment=format_moment(active.last_seen_at, self.lang)
-            ),
-            is_current=active.id == self._current_id,
+            started=self._tr("sessions.started", moment=started),
+            last_active=self._tr("sessions.last_active", moment=last_active),
+            is_current=active.id == access.session.id,
         )
 
     @rx.event
     def end(self, key: str):
-        """End the login at place `key`; the service refuses anything that is not the actor's other login."""
-        index = int(key) if key.isdigit() else -1
-        target = self._sessions[index] if 0 <= index < len(self._sessions) else None
-        try:
-            with self._login() as (db, login):
-                ended = target is not None and end_other_session(
-                    db,
-                    actor_id=login.actor.id or 0,
-                    session_id=target.id,
-                    current_session_id=login.session.id,
-                    now=utc_now(),
-                )
-        except NotLoggedIn:
-            return rx.redirect(routes.HOME)
-        redirect = self._refresh()
-        self.notice = self._tr("sessions.ended" if ended else "sessions.not_found")
-        return redirect
+        """End the login named `key`; the service refuses anything but the actor's other logins."""
+        target = self._sessions.get(key) if isinstance(key, str) else None
+
+        def work(db: Session, access: Access) -> None:
+            ended = target is not None and end_other_session(
+                db,
+                actor_id=access.actor_id,
+                session_id=target.id,
+                current_session_id=access.session.id,
+                now=utc_now(),
+            )
+            self._refresh(db, access)
+            self.notice = self._tr("sessions.ended" if ended else "sessions.not_found")
+
+        return self._with_access(None, work)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import reflex as rx
+from sqlmodel import Session
 
 from homecare import routes
 from homecare.models.columns import utc_now
+from homecare.services.access import Access
 from homecare.services.terms import accept
 from homecare.settings import get_settings
-from homecare.state.session import NotLoggedIn, SessionState
+from homecare.state.session import SessionState
 
 
 class TermsState(SessionState):
@@ -20,9 +22,8 @@ class TermsState(SessionState):
 
     @rx.event
     def accept_terms(self):
-        try:
-            with self._login() as (db, login):
-                accept(db, login.actor.id or 0, get_settings().terms_version, utc_now())
-        except NotLoggedIn:
-            return rx.redirect(routes.HOME)
-        return rx.redirect(routes.MY_PAGE)
+        def work(db: Session, access: Access) -> rx.event.EventSpec:
+            accept(db, access.actor_id, get_settings().terms_version, utc_now())
+            return rx.redirect(routes.MY_PAGE)
+
+        return self._with_access(None, work, require_terms=False)

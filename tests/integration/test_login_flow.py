@@ -23,9 +23,10 @@ from starlette.applications import Starlette
 
 from homecare.auth.dev_idp import ACR_SUBSTANTIAL, running_dev_idp
 from homecare.auth.dev_idp.keys import generate_signing_key
-from homecare.auth.relying_party import LoginError, LoginProblem, RelyingParty, new_code_verifier
+from homecare.auth.relying_party import LoginError, RelyingParty, new_code_verifier
 from homecare.auth.routes import LoginRoutes
 from homecare.auth.sessions import LOGIN_COOKIE, SESSION_COOKIE, resolve_session
+from homecare.domain.login import LoginProblem
 from homecare.domain.national_id import is_valid_national_id
 from homecare.models import LoginAttempt, LoginSession, UsageLogEntry
 from homecare.models.columns import utc_now
@@ -175,8 +176,10 @@ async def test_the_cookie_is_secure_when_the_portal_is_served_over_https(
         transport=httpx.ASGITransport(app=Starlette(routes=routes.routes())), base_url="https://portal.test"
     ) as portal:
         response = await portal.get("/auth/login")
-    login_cookie = response.headers["set-cookie"]
-    assert login_cookie.startswith(LOGIN_COOKIE) and "Secure" in login_cookie and "HttpOnly" in login_cookie
+    cookies = response.headers.get_list("set-cookie")
+    login_cookie = next(cookie for cookie in cookies if cookie.startswith(f"__Host-{LOGIN_COOKIE}="))
+    assert "Secure" in login_cookie and "HttpOnly" in login_cookie and "Path=/" in login_cookie
+    assert "Domain" not in login_cookie
 
 
 async def test_each_login_gets_a_new_session_id_and_ends_the_one_the_browser_had(
@@ -394,6 +397,17 @@ async def test_a_token_that_expired_while_the_clock_moved_on_is_refused(
     assert refused.value.problem is LoginProblem.INVALID_TOKEN
 
 
+async def test_an_authorization_response_naming_no_issuer_is_refused_when_the_provider_always_names_it(
+    issuer: str,
+) -> None:
+    with pytest.raises(LoginError) as refused:
+        await RelyingParty(portal_settings(issuer)).finish_login(
+            code="any", code_verifier=new_code_verifier(), nonce="n", returned_issuer=None
+        )
+    assert refused.value.problem is LoginProblem.INVALID_TOKEN
+    assert "names no issuer" in refused.value.detail
+
+
 async def test_an_authorization_response_naming_another_issuer_is_refused(issuer: str) -> None:
     with pytest.raises(LoginError) as refused:
         await RelyingParty(portal_settings(issuer)).finish_login(
@@ -411,14 +425,21 @@ async def test_a_replayed_code_is_refused(browser: Browser) -> None:
         attempt = db.exec(select(LoginAttempt)).one()
     rp = RelyingParty(browser.settings)
     first = await rp.finish_login(
-        code=code, code_verifier=attempt.code_verifier, nonce=attempt.nonce, returned_issuer=None
+        code=code,
+        code_verifier=attempt.code_verifier,
+        nonce=attempt.nonce,
+        returned_issuer=browser.settings.oidc_issuer,
     )
     assert first.pid == INGRID.national_id
     with pytest.raises(LoginError) as refused:
         await rp.finish_login(
-            code=code, code_verifier=attempt.code_verifier, nonce=attempt.nonce, returned_issuer=None
+            code=code,
+            code_verifier=attempt.code_verifier,
+            nonce=attempt.nonce,
+            returned_issuer=browser.settings.oidc_issuer,
         )
     assert refused.value.problem is LoginProblem.INVALID_TOKEN
+    assert "invalid_grant" in refused.value.detail
 
 
 async def test_with_a_private_key_the_portal_authenticates_with_a_signed_assertion(tmp_path: Path) -> None:

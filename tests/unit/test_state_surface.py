@@ -10,12 +10,24 @@ from homecare.state.i18n import I18nState
 # The events each state offers the browser, besides Reflex's own (setvar and the hydrate machinery).
 INTENDED_EVENTS: dict[str, set[str]] = {
     "I18nState": {"set_language", "sync_document"},
-    "SessionState": {"identify", "require_login"},
+    "SessionState": {"identify", "require_login", "return_to_self", "dismiss_notice"},
     "MunicipalitiesState": {"load", "set_query"},
     "MyPageState": {"load"},
     "SessionsState": {"load", "end"},
     "TermsState": {"accept_terms"},
     "LoginFailedState": {"load"},
+    "RepresentationState": {"load", "choose"},
+    "PowersOfAttorneyState": {
+        "load",
+        "grant",
+        "ask_end",
+        "cancel_end",
+        "confirm_end",
+        "start_change",
+        "cancel_change",
+        "save_change",
+    },
+    "UsageLogState": {"load", "next_page", "previous_page"},
 }
 
 

@@ -1,0 +1,69 @@
+"""Logg over bruk: who used the subject's data, and when."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from homecare import routes
+from homecare.components import design_system as ds
+from homecare.components.layout import page_layout
+from homecare.state.i18n import t
+from homecare.state.usage_log import LogRow, UsageLogState
+
+
+def _row(row: rx.Var[LogRow]) -> rx.Component:
+    return ds.table_row(
+        ds.table_cell(row.when, data_label=t("usage_log.when")),
+        ds.table_cell(row.who, data_label=t("usage_log.who")),
+        ds.table_cell(
+            row.what,
+            rx.cond(row.refused, rx.fragment(" ", ds.badge(t("usage_log.refused"), color="cherry"))),
+            data_label=t("usage_log.what"),
+        ),
+    )
+
+
+def usage_log_page() -> rx.Component:
+    return page_layout(
+        routes.USAGE_LOG,
+        ds.title(t("usage_log.title"), html_markup="h1", appearance="title1"),
+        rx.el.p(t("usage_log.intro"), class_name="hc-lead"),
+        rx.cond(
+            UsageLogState.loaded,
+            rx.cond(
+                UsageLogState.rows.length() > 0,
+                rx.fragment(
+                    ds.table(
+                        ds.table_head(
+                            ds.table_row(
+                                ds.table_head_cell(t("usage_log.when")),
+                                ds.table_head_cell(t("usage_log.who")),
+                                ds.table_head_cell(t("usage_log.what")),
+                            )
+                        ),
+                        ds.table_body(rx.foreach(UsageLogState.rows, _row)),
+                        breakpoint_config={"breakpoint": "md", "variant": "block"},
+                    ),
+                    rx.el.nav(
+                        ds.button(
+                            t("usage_log.previous"),
+                            variant="outline",
+                            disabled=UsageLogState.page == 0,
+                            on_click=UsageLogState.previous_page,
+                        ),
+                        rx.el.p(UsageLogState.page_text, role="status", aria_live="polite"),
+                        ds.button(
+                            t("usage_log.next"),
+                            variant="outline",
+                            disabled=~UsageLogState.has_next,
+                            on_click=UsageLogState.next_page,
+                        ),
+                        aria_label=t("usage_log.pages_label"),
+                        class_name="hc-actions",
+                    ),
+                ),
+                rx.el.p(t("usage_log.empty")),
+            ),
+            ds.loader(aria_label=t("shell.loading"), size="medium"),
+        ),
+    )

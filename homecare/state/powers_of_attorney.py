@@ -1,0 +1,250 @@
+"""State of the power of attorney page: grants given and held, granting, changing, ending, history."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date
+
+import reflex as rx
+from sqlmodel import Session
+
+from homecare.domain.national_id import NationalIdError, masked, parse_national_id
+from homecare.domain.power_of_attorney import GrantProblem, ServiceArea
+from homecare.i18n.formatting import format_date
+from homecare.models import Person
+from homecare.models.columns import utc_now
+from homecare.services.access import Access
+from homecare.services.power_of_attorney import (
+    Grant,
+    GrantRequest,
+    change_grant,
+    end_grant,
+    grant,
+    grants_given,
+    grants_held,
+)
+from homecare.settings import get_settings
+from homecare.state.session import SessionState
+
+AREA_FIELD_PREFIX = "area_"
+# Which form field each problem belongs to; problems of the whole grant show at the top of the form.
+PROBLEM_FIELDS: dict[GrantProblem, str] = {
+    GrantProblem.GRANTEE_NOT_FOUND: "national_id",
+    GrantProblem.GRANTEE_IS_GRANTOR: "national_id",
+    GrantProblem.GRANTEE_TOO_YOUNG: "national_id",
+    GrantProblem.ALREADY_GRANTED: "national_id",
+    GrantProblem.NO_AREAS: "areas",
+    GrantProblem.END_DATE_NOT_IN_FUTURE: "valid_to",
+    GrantProblem.GRANTOR_TOO_YOUNG: "form",
+    GrantProblem.GRANTOR_HAS_NOT_ACCEPTED_TERMS: "form",
+}
+
+
+@dataclass
+class GrantRow:
+    """A grant as the page shows it, seen from the reader's side; `key` is random, not a database id."""
+
+    key: str
+    other_party: str
+    other_party_born: str
+    areas: str
+    since: str
+    until: str
+    status: str
+    in_force: bool
+
+
+class PowersOfAttorneyState(SessionState):
+    """The grants of the actor themself: a representative never manages the grantor's grants."""
+
+    loaded: bool = False
+    acting_for_other: bool = False
+    given: list[GrantRow] = []  # noqa: RUF012 - Reflex copies state defaults
+    held: list[GrantRow] = []  # noqa: RUF012 - Reflex copies state defaults
+    history: list[GrantRow] = []  # noqa: RUF012 - Reflex copies state defaults
+    errors: dict[str, str] = {}  # noqa: RUF012 - Reflex copies state defaults
+    confirmation: str = ""
+    confirming_key: str = ""
+    confirming_text: str = ""
+    changing_key: str = ""
+    form_version: int = 0
+    _grants: dict[str, int] = {}  # noqa: RUF012 - Reflex copies state defaults
+
+    @rx.event
+    def load(self):
+        self.errors, self.confirmation, self.confirming_key, self.changing_key = {}, "", "", ""
+        return self._with_access(None, self._refresh)
+
+    def _refresh(self, db: Session, access: Access) -> None:
+        self.acting_for_other = access.on_behalf
+        if access.on_behalf:
+            self.given, self.held, self.history, self._grants = [], [], [], {}
+            self.loaded = True
+            return
+        now = utc_now()
+        given, held = grants_given(db, access.actor_id, now), grants_held(db, access.actor_id, now)
+        self._grants = {}
+        self.given = [self._row(item, item.grantee) for item in given if item.in_force]
+        self.held = [self._row(item, item.grantor) for item in held if item.in_force]
+        self.history = [
+            self._row(item, item.grantee if item.grantor.id == access.actor_id else item.grantor)
+            for item in sorted(given + held, key=lambda item: item.valid_from, reverse=True)
+            if not item.in_force
+        ]
+        self.loaded = True
+
+    def _row(self, item: Grant, person: Person) -> GrantRow:
+        key = secrets.token_urlsafe(12)
+        self._grants[key] = item.id
+        until = format_date(item.valid_to, self.lang) if item.valid_to else self._tr("poa.no_end")
+        if item.in_force:
+            status = self._tr("poa.status_in_force")
+        elif item.ended_at is not None:
+            status = self._tr("poa.status_ended", date=format_date(item.ended_at.date(), self.lang))
+        else:
+            status = self._tr("poa.status_expired")
+        return GrantRow(
+            key=key,
+            other_party=person.full_name,
+            other_party_born=masked(person.national_id),
+            areas=", ".join(self._tr(f"poa.area.{area.value}") for area in sorted(item.areas)),
+            since=format_date(item.valid_from.date(), self.lang),
+            until=until,
+            status=status,
+            in_force=item.in_force,
+        )
+
+    @rx.event
+    def grant(self, form: dict):
+        """Grant a power of attorney from the form; every problem is told at its field, nothing is written."""
+        self.confirmation = ""
+        request, errors = self._read_form(form if isinstance(form, dict) else {}, with_person=True)
+
+        def work(db: Session, access: Access) -> None:
+            if access.on_behalf:
+                return self._refresh(db, access)
+            problems = errors or self._problem_texts(
+                grant(db, access.actor, request, utc_now(), get_settings().terms_version)
+            )
+            self.errors = problems
+            if not problems:
+                self.confirmation = self._tr("poa.granted")
+                self.form_version += 1  # a fresh, empty form
+            return self._refresh(db, access)
+
+        return self._with_access(None, work)
+
+    def _read_form(self, form: dict, *, with_person: bool) -> tuple[GrantRequest, dict[str, str]]:
+        errors: dict[str, str] = {}
+        national_id = str(form.get("national_id", ""))[:20]
+        surname = str(form.get("surname", "")).strip()[:100]
+        if with_person:
+            try:
+                parse_national_id(national_id)
+            except NationalIdError as error:
+                errors["national_id"] = self._tr(f"poa.national_id.{error.reason.value}")
+            if not surname:
+                errors["surname"] = self._tr("poa.surname_missing")
+        areas = frozenset(
+            area
+            for area in ServiceArea
+            if str(form.get(f"{AREA_FIELD_PREFIX}{area.value}", "")).lower() in ("on", "true")
+        )
+        if not areas:
+            errors["areas"] = self._tr("poa.problem.no_areas")
+        valid_to: date | None = None
+        typed_date = str(form.get("valid_to", "")).strip()
+        if typed_date:
+            try:
+                valid_to = date.fromisoformat(typed_date)
+            except ValueError:
+                errors["valid_to"] = self._tr("poa.valid_to_invalid")
+        return GrantRequest(national_id, surname, areas, valid_to), errors
+
+    def _problem_texts(self, problems: list[GrantProblem]) -> dict[str, str]:
+        texts: dict[str, str] = {}
+        for problem in problems:
+            texts.setdefault(PROBLEM_FIELDS[problem], self._tr(f"poa.problem.{problem.value}"))
+        return texts
+
+    @rx.event
+    def ask_end(self, key: str):
+        rows = {row.key: row for row in (*self.given, *self.held)}
+        row = rows.get(key) if isinstance(key, str) else None
+        self.confirming_key = row.key if row else ""
+        self.confirming_text = self._tr("poa.confirm_end", name=row.other_party) if row else ""
+
+    @rx.event
+    def cancel_end(self):
+        self.confirming_key, self.confirming_text = "", ""
+
+    @rx.event
+    def confirm_end(self):
+        grant_id = self._grants.get(self.confirming_key)
+
+        def work(db: Session, access: Access) -> None:
+            ended = grant_id is not None and end_grant(
+                db, person_id=access.actor_id, grant_id=grant_id, now=utc_now()
+            )
+            self.confirming_key, self.confirming_text = "", ""
+            self.confirmation = self._tr("poa.ended" if ended else "poa.not_found")
+            self._refresh(db, access)
+
+        return self._with_access(None, work)
+
+    @rx.event
+    def start_change(self, key: str):
+        self.changing_key = key if isinstance(key, str) and key in self._grants else ""
+        self.errors = {}
+
+    @rx.event
+    def cancel_change(self):
+        self.changing_key = ""
+        self.errors = {}
+
+    @rx.event
+    def save_change(self, form: dict):
+        """Change areas or end date: the grant is ended and a new one made in its place."""
+        grant_id = self._grants.get(self.changing_key)
+        request, errors = self._read_form(form if isinstance(form, dict) else {}, with_person=False)
+
+        def work(db: Session, access: Access) -> None:
+            problems = errors if grant_id is not None else {"form": self._tr("poa.not_found")}
+            if not problems and grant_id is not None:
+                problems = self._problem_texts(
+                    change_grant(
+                        db, grantor_id=access.actor_id, grant_id=grant_id, areas=request.areas,
+                        valid_to=request.valid_to, now=utc_now(),
+                    )
+                )  # fmt: skip
+            self.errors = problems
+            if not problems:
+                self.changing_key = ""
+                self.confirmation = self._tr("poa.changed")
+            self._refresh(db, access)
+
+        return self._with_access(None, work)
+
+    def _error(self, field: str) -> str:
+        return self.errors.get(field, "")
+
+    @rx.var
+    def national_id_error(self) -> str:
+        return self._error("national_id")
+
+    @rx.var
+    def surname_error(self) -> str:
+        return self._error("surname")
+
+    @rx.var
+    def areas_error(self) -> str:
+        return self._error("areas")
+
+    @rx.var
+    def valid_to_error(self) -> str:
+        return self._error("valid_to")
+
+    @rx.var
+    def form_error(self) -> str:
+        return self._error("form")
