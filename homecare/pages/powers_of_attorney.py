@@ -9,7 +9,7 @@ from homecare.components import design_system as ds
 from homecare.components.layout import page_layout
 from homecare.domain.power_of_attorney import PORTAL_AREA, ServiceArea
 from homecare.state.i18n import t
-from homecare.state.powers_of_attorney import AREA_FIELD_PREFIX, GrantRow, PowersOfAttorneyState
+from homecare.state.powers_of_attorney import AREAS_FIELD, GrantRow, PowersOfAttorneyState
 from homecare.state.session import SessionState
 
 State = PowersOfAttorneyState
@@ -35,14 +35,14 @@ def _area_checkboxes(id_prefix: str, checked_portal_area: bool) -> rx.Component:
             ds.checkbox(
                 label=t(f"poa.area.{area.value}"),
                 input_id=f"{id_prefix}-{area.value}",
-                name=f"{AREA_FIELD_PREFIX}{area.value}",
-                value="on",
+                value=area.value,
                 checked=checked_portal_area and area is PORTAL_AREA,
             )
             for area in ServiceArea
         ],
         legend=t("poa.areas_legend"),
-        name=f"{id_prefix}-areas",
+        # The group gives every box this name; each box sends its area as the value.
+        name=AREAS_FIELD,
         error=State.areas_error,
     )
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import reflex as rx
+from reflex_base.utils.form import FormData
 from sqlmodel import Session
 
 from homecare.domain.national_id import NationalIdError, masked, parse_national_id
@@ -27,7 +28,7 @@ from homecare.services.power_of_attorney import (
 from homecare.settings import get_settings
 from homecare.state.session import SessionState
 
-AREA_FIELD_PREFIX = "area_"
+AREAS_FIELD = "areas"
 # Which form field each problem belongs to; problems of the whole grant show at the top of the form.
 PROBLEM_FIELDS: dict[GrantProblem, str] = {
     GrantProblem.GRANTEE_NOT_FOUND: "national_id",
@@ -116,10 +117,10 @@ class PowersOfAttorneyState(SessionState):
         )
 
     @rx.event
-    def grant(self, form: dict):
+    def grant(self, form: FormData):
         """Grant a power of attorney from the form; every problem is told at its field, nothing is written."""
         self.confirmation = ""
-        request, errors = self._read_form(form if isinstance(form, dict) else {}, with_person=True)
+        request, errors = self._read_form(form, with_person=True)
 
         def work(db: Session, access: Access) -> None:
             if access.on_behalf:
@@ -135,7 +136,9 @@ class PowersOfAttorneyState(SessionState):
 
         return self._with_access(None, work)
 
-    def _read_form(self, form: dict, *, with_person: bool) -> tuple[GrantRequest, dict[str, str]]:
+    def _read_form(self, form: object, *, with_person: bool) -> tuple[GrantRequest, dict[str, str]]:
+        if not isinstance(form, FormData):
+            form = FormData()
         errors: dict[str, str] = {}
         national_id = str(form.get("national_id", ""))[:20]
         surname = str(form.get("surname", "")).strip()[:100]
@@ -146,11 +149,8 @@ class PowersOfAttorneyState(SessionState):
                 errors["national_id"] = self._tr(f"poa.national_id.{error.reason.value}")
             if not surname:
                 errors["surname"] = self._tr("poa.surname_missing")
-        areas = frozenset(
-            area
-            for area in ServiceArea
-            if str(form.get(f"{AREA_FIELD_PREFIX}{area.value}", "")).lower() in ("on", "true")
-        )
+        chosen = {str(value) for value in form.getlist(AREAS_FIELD)}
+        areas = frozenset(area for area in ServiceArea if area.value in chosen)
         if not areas:
             errors["areas"] = self._tr("poa.problem.no_areas")
         valid_to: date | None = None
@@ -204,10 +204,10 @@ class PowersOfAttorneyState(SessionState):
         self.errors = {}
 
     @rx.event
-    def save_change(self, form: dict):
+    def save_change(self, form: FormData):
         """Change areas or end date: the grant is ended and a new one made in its place."""
         grant_id = self._grants.get(self.changing_key)
-        request, errors = self._read_form(form if isinstance(form, dict) else {}, with_person=False)
+        request, errors = self._read_form(form, with_person=False)
 
         def work(db: Session, access: Access) -> None:
             problems = errors if grant_id is not None else {"form": self._tr("poa.not_found")}

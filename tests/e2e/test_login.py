@@ -7,31 +7,14 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, delete, select
 
 from homecare import routes
 from homecare.auth.sessions import SESSION_COOKIE
-from homecare.models import Person, TermsConsent
-from homecare.services.demo_cast import ASLAK, INGRID, NORA, CastMember
+from homecare.services.demo_cast import ASLAK, INGRID, NORA
 from tests.e2e.conftest import VIEWPORTS, assert_accessible
+from tests.e2e.scenes import log_in, withdraw_consent
 
 pytestmark = pytest.mark.e2e
-
-
-def withdraw_consent(database: Engine, member: CastMember) -> None:
-    """Set the scene: the person has not accepted the terms (yet)."""
-    with Session(database) as session:
-        person = session.exec(select(Person).where(Person.national_id == member.national_id)).one()
-        session.execute(delete(TermsConsent).where(TermsConsent.person_id == person.id))  # type: ignore[arg-type]
-        session.commit()
-
-
-def log_in(page: Page, member: CastMember) -> None:
-    """From the front page, through the provider's login page, as one of the cast."""
-    page.goto(routes.HOME)
-    page.get_by_role("main").get_by_role("link", name="Logg inn").click()
-    expect(page.get_by_role("heading", name="Utviklingsinnlogging")).to_be_visible()
-    page.get_by_role("button", name=member.full_name).click()
 
 
 def test_ingrid_logs_in_sees_her_name_and_logs_out(page: Page) -> None:
