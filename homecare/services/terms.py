@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from homecare.models import TermsConsent
@@ -20,10 +21,14 @@ def has_accepted(session: Session, person_id: int, version: str) -> bool:
 
 
 def accept(session: Session, person_id: int, version: str, now: datetime) -> None:
-    """Record that the person accepted `version`; accepting again changes nothing."""
+    """Record that the person accepted `version`; accepting again (even in two tabs at once) is a no-op."""
     if has_accepted(session, person_id, version):
         return
-    session.add(TermsConsent(person_id=person_id, terms_version=version, accepted_at=now))
+    try:
+        with session.begin_nested():
+            session.add(TermsConsent(person_id=person_id, terms_version=version, accepted_at=now))
+    except IntegrityError:
+        return  # the other tab was first
     record_use(
         session,
         action=UsageAction.TERMS_ACCEPTED,

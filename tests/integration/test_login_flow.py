@@ -6,6 +6,10 @@ provider (a real server on loopback), and follows the redirects between them by 
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import json
 import re
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -481,3 +485,81 @@ async def test_with_a_private_key_the_portal_authenticates_with_a_signed_asserti
     assert assertion.claims["iss"] == assertion.claims["sub"] == "homecare-test"
     assert assertion.claims["aud"] == "https://idp.test/token"
     assert "client_secret" not in form
+
+
+class RotatingProvider:
+    """A provider whose JWKS holds the old key until it is asked again, then the new one."""
+
+    def __init__(self, old: RSAKey, new: RSAKey) -> None:
+        self.keys = [old, new]
+        self.jwks_requests = 0
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/.well-known/openid-configuration":
+            return httpx.Response(
+                200,
+                json={
+                    "issuer": "https://idp.test",
+                    "authorization_endpoint": "https://idp.test/authorize",
+                    "token_endpoint": "https://idp.test/token",
+                    "jwks_uri": "https://idp.test/jwks",
+                },
+            )
+        key = self.keys[min(self.jwks_requests, 1)]
+        self.jwks_requests += 1
+        return httpx.Response(200, json={"keys": [key.as_dict(private=False)]})
+
+
+async def test_a_new_signing_key_is_fetched_once_when_the_provider_has_rotated() -> None:
+    old, new = generate_signing_key(), generate_signing_key()
+    provider = RotatingProvider(old, new)
+    rp = RelyingParty(portal_settings("https://idp.test"), transport=httpx.MockTransport(provider))
+    assert (
+        await rp.verify_id_token(id_token(old, "https://idp.test"), nonce="the-nonce")
+    ).pid == NORA.national_id
+    assert (
+        await rp.verify_id_token(id_token(new, "https://idp.test"), nonce="the-nonce")
+    ).pid == NORA.national_id
+    assert provider.jwks_requests == 2
+    stranger = generate_signing_key()
+    with pytest.raises(LoginError):
+        await rp.verify_id_token(id_token(stranger, "https://idp.test"), nonce="the-nonce")
+
+
+async def test_tokens_with_a_symmetric_or_no_signature_are_refused(issuer: str, signing_key: RSAKey) -> None:
+    rp = RelyingParty(portal_settings(issuer))
+    # An HMAC "signed" with the provider's public key: the classic algorithm confusion.
+    _, payload, _ = id_token(signing_key, issuer).split(".")
+    header = base64url(json.dumps({"alg": "HS256", "kid": signing_key.kid}))
+    mac = hmac.new(signing_key.as_pem(private=False), f"{header}.{payload}".encode(), hashlib.sha256).digest()
+    hs256 = f"{header}.{payload}.{base64.urlsafe_b64encode(mac).rstrip(b'=').decode()}"
+    unsigned = f"{base64url(json.dumps({'alg': 'none'}))}.{payload}."
+    for token in (hs256, unsigned):
+        with pytest.raises(LoginError) as refused:
+            await rp.verify_id_token(token, nonce="the-nonce")
+        assert refused.value.problem is LoginProblem.INVALID_TOKEN
+
+
+@pytest.mark.parametrize(
+    ("change", "accepted"),
+    [
+        ({"aud": ["homecare-test", "another-client"]}, False),
+        ({"aud": ["homecare-test", "another-client"], "azp": "homecare-test"}, True),
+        ({"iat": int(time.time()) + 3600}, False),
+        ({"iat": None}, False),
+    ],
+)
+async def test_audiences_and_issue_times_are_checked(
+    issuer: str, signing_key: RSAKey, change: dict[str, object], accepted: bool
+) -> None:
+    rp = RelyingParty(portal_settings(issuer))
+    token = id_token(signing_key, issuer, **change)
+    if accepted:
+        assert (await rp.verify_id_token(token, nonce="the-nonce")).pid == NORA.national_id
+    else:
+        with pytest.raises(LoginError):
+            await rp.verify_id_token(token, nonce="the-nonce")
+
+
+def base64url(text: str) -> str:
+    return base64.urlsafe_b64encode(text.encode()).rstrip(b"=").decode()

@@ -22,8 +22,9 @@ from homecare.auth.sessions import (
     start_session,
     take_login_attempt,
 )
-from homecare.models import LoginSession, Person, UsageLogEntry
-from homecare.services.demo_cast import INGRID, KARI
+from homecare.models import LoginSession, Person, TermsConsent, UsageLogEntry
+from homecare.services.demo_cast import INGRID, KARI, NORA
+from homecare.services.terms import accept
 from homecare.settings import get_settings
 
 NOW = datetime(2026, 12, 4, 9, 0, tzinfo=UTC)
@@ -171,3 +172,15 @@ def test_a_pending_login_can_be_taken_once_and_only_while_fresh(cast_engine: Eng
 )
 def test_the_session_cookie_is_read_from_the_cookie_header(header: str | None, expected: str | None) -> None:
     assert cookie_value(header, "hc_session") == expected
+
+
+def test_accepting_the_terms_is_recorded_with_version_and_time_once(cast_engine: Engine) -> None:
+    with Session(cast_engine) as db:
+        nora = person_id(db, NORA.national_id)
+        accept(db, nora, "2027-1", NOW)
+        accept(db, nora, "2027-1", NOW + timedelta(minutes=1))
+        db.commit()
+        consents = db.exec(select(TermsConsent).where(TermsConsent.person_id == nora)).all()
+        assert [(c.terms_version, c.accepted_at) for c in consents] == [("2027-1", NOW)]
+        entries = db.exec(select(UsageLogEntry).where(UsageLogEntry.action == "terms_accepted")).all()
+        assert [(e.actor_id, e.subject_id) for e in entries] == [(nora, nora)]
