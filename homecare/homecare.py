@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import reflex as rx
+from reflex.event import EventHandler
 from starlette.applications import Starlette
 
 from homecare import routes
@@ -53,56 +56,20 @@ app = rx.App(
     api_transformer=_http_routes(),
 )
 
-PUBLIC = [I18nState.sync_document, SessionState.identify]
-app.add_page(home_page, route=routes.HOME, title=_title(routes.HOME), on_load=PUBLIC)
-app.add_page(
-    municipalities_page,
-    route=routes.MUNICIPALITIES,
-    title=_title(routes.MUNICIPALITIES),
-    on_load=[*PUBLIC, MunicipalitiesState.load],
+# Public pages show who is logged in, if anyone; the others load their data through the access check.
+PUBLIC = [SessionState.identify]
+PAGES: tuple[tuple[Callable[[], rx.Component], str, list[EventHandler]], ...] = (
+    (home_page, routes.HOME, PUBLIC),
+    (municipalities_page, routes.MUNICIPALITIES, [*PUBLIC, MunicipalitiesState.load]),
+    (help_page, routes.HELP, PUBLIC),
+    (login_failed_page, routes.LOGIN_FAILED, [*PUBLIC, LoginFailedState.load]),
+    (my_page, routes.MY_PAGE, [MyPageState.load]),
+    (sessions_page, routes.SESSIONS, [SessionsState.load]),
+    (terms_page, routes.TERMS, [SessionState.require_login]),
+    (representation_page, routes.CHOOSE_PERSON, [RepresentationState.load]),
+    (powers_of_attorney_page, routes.POWERS_OF_ATTORNEY, [PowersOfAttorneyState.load]),
+    (usage_log_page, routes.USAGE_LOG, [UsageLogState.load]),
+    (not_found_page, "404", PUBLIC),
 )
-app.add_page(help_page, route=routes.HELP, title=_title(routes.HELP), on_load=PUBLIC)
-app.add_page(
-    login_failed_page,
-    route=routes.LOGIN_FAILED,
-    title=_title(routes.LOGIN_FAILED),
-    on_load=[*PUBLIC, LoginFailedState.load],
-)
-app.add_page(
-    my_page,
-    route=routes.MY_PAGE,
-    title=_title(routes.MY_PAGE),
-    on_load=[I18nState.sync_document, MyPageState.load],
-)
-app.add_page(
-    sessions_page,
-    route=routes.SESSIONS,
-    title=_title(routes.SESSIONS),
-    on_load=[I18nState.sync_document, SessionsState.load],
-)
-app.add_page(
-    terms_page,
-    route=routes.TERMS,
-    title=_title(routes.TERMS),
-    on_load=[I18nState.sync_document, SessionState.require_login],
-)
-PROTECTED = [I18nState.sync_document]
-app.add_page(
-    representation_page,
-    route=routes.CHOOSE_PERSON,
-    title=_title(routes.CHOOSE_PERSON),
-    on_load=[*PROTECTED, RepresentationState.load],
-)
-app.add_page(
-    powers_of_attorney_page,
-    route=routes.POWERS_OF_ATTORNEY,
-    title=_title(routes.POWERS_OF_ATTORNEY),
-    on_load=[*PROTECTED, PowersOfAttorneyState.load],
-)
-app.add_page(
-    usage_log_page,
-    route=routes.USAGE_LOG,
-    title=_title(routes.USAGE_LOG),
-    on_load=[*PROTECTED, UsageLogState.load],
-)
-app.add_page(not_found_page, route="404", title=_title("/404"), on_load=PUBLIC)
+for page, route, on_load in PAGES:
+    app.add_page(page, route=route, title=_title(route), on_load=[I18nState.sync_document, *on_load])
