@@ -38,6 +38,13 @@ from homecare.services.demo_cast import CAST, INGRID, NORA
 from homecare.settings import Settings, get_settings
 
 PORTAL = "http://portal.test"
+# The discovery document of a provider played by httpx's MockTransport.
+MOCK_DISCOVERY = {
+    "issuer": "https://idp.test",
+    "authorization_endpoint": "https://idp.test/authorize",
+    "token_endpoint": "https://idp.test/token",
+    "jwks_uri": "https://idp.test/jwks",
+}
 pytestmark = pytest.mark.anyio
 
 
@@ -454,15 +461,7 @@ async def test_with_a_private_key_the_portal_authenticates_with_a_signed_asserti
 
     def provider(request: httpx.Request) -> httpx.Response:
         if request.url.path == "/.well-known/openid-configuration":
-            return httpx.Response(
-                200,
-                json={
-                    "issuer": "https://idp.test",
-                    "authorization_endpoint": "https://idp.test/authorize",
-                    "token_endpoint": "https://idp.test/token",
-                    "jwks_uri": "https://idp.test/jwks",
-                },
-            )
+            return httpx.Response(200, json=MOCK_DISCOVERY)
         seen.append(request)
         return httpx.Response(400, json={"error": "invalid_grant"})
 
@@ -496,15 +495,7 @@ class RotatingProvider:
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         if request.url.path == "/.well-known/openid-configuration":
-            return httpx.Response(
-                200,
-                json={
-                    "issuer": "https://idp.test",
-                    "authorization_endpoint": "https://idp.test/authorize",
-                    "token_endpoint": "https://idp.test/token",
-                    "jwks_uri": "https://idp.test/jwks",
-                },
-            )
+            return httpx.Response(200, json=MOCK_DISCOVERY)
         key = self.keys[min(self.jwks_requests, 1)]
         self.jwks_requests += 1
         return httpx.Response(200, json={"keys": [key.as_dict(private=False)]})
