@@ -13,8 +13,8 @@ _FORMAT = re.compile(r"([0-9]{6}) ?([0-9]{5})")
 _K1_WEIGHTS = (3, 7, 6, 1, 8, 9, 4, 5, 2)
 _K2_WEIGHTS = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
 _D_NUMBER_DAY_OFFSET = 40
-# +40 and +80 are the two synthetic test-number schemes in use; both push the month out of 1-12 so they can
-# never be mistaken for a real person's number. Largest first so 81-92 is read as +80, not +40.
+# Month +80 marks the population register's synthetic test numbers; month +40 marks other test numbers (and the
+# health service's H-numbers). Both are read for their birth date; largest first, so 81-92 is read as +80.
 _SYNTHETIC_MONTH_OFFSETS = (80, 40)
 
 
