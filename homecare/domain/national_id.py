@@ -13,8 +13,8 @@ _FORMAT = re.compile(r"([0-9]{6}) ?([0-9]{5})")
 _K1_WEIGHTS = (3, 7, 6, 1, 8, 9, 4, 5, 2)
 _K2_WEIGHTS = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
 _D_NUMBER_DAY_OFFSET = 40
-# Month +80 marks the population register's synthetic test numbers; month +40 marks other test numbers (and the
-# health service's H-numbers). Both are read for their birth date; largest first, so 81-92 is read as +80.
+# Month +80 marks the population register's synthetic test numbers; month +40 marks other test numbers (and
+# the health service's H-numbers). Both are read for their birth date; largest first, so 81-92 is read as +80.
 _SYNTHETIC_MONTH_OFFSETS = (80, 40)
 
 
