@@ -37,6 +37,7 @@ class GrantProblem(StrEnum):
     NO_AREAS = "no_areas"
     END_DATE_NOT_IN_FUTURE = "end_date_not_in_future"
     ALREADY_GRANTED = "already_granted"
+    NOT_IN_FORCE = "not_in_force"
 
 
 def surname_matches(typed: str, family_name: str, middle_name: str | None = None) -> bool:
@@ -53,33 +54,50 @@ def surname_matches(typed: str, family_name: str, middle_name: str | None = None
     return wanted in names
 
 
-def grant_problems(
-    *,
-    grantor_birth_date: date,
-    grantor_accepted_terms: bool,
-    grantee_birth_date: date | None,
-    grantee_is_grantor: bool,
-    areas: Collection[ServiceArea],
-    valid_to: date | None,
-    today: date,
-) -> list[GrantProblem]:
-    """Everything that stops a grant made `today`; `grantee_birth_date` is None when no grantee was found."""
+def terms_problems(areas: Collection[ServiceArea], valid_to: date | None, today: date) -> list[GrantProblem]:
+    """What is wrong with what a grant covers and when it ends (for a new grant and for a change)."""
     problems: list[GrantProblem] = []
-    if age_on(grantor_birth_date, today) < MIN_GRANTOR_AGE:
-        problems.append(GrantProblem.GRANTOR_TOO_YOUNG)
-    if not grantor_accepted_terms:
-        problems.append(GrantProblem.GRANTOR_HAS_NOT_ACCEPTED_TERMS)
-    if grantee_birth_date is None:
-        problems.append(GrantProblem.GRANTEE_NOT_FOUND)
-    elif grantee_is_grantor:
-        problems.append(GrantProblem.GRANTEE_IS_GRANTOR)
-    elif grantee_birth_date > today or age_on(grantee_birth_date, today) < MIN_GRANTEE_AGE:
-        problems.append(GrantProblem.GRANTEE_TOO_YOUNG)
     if not areas:
         problems.append(GrantProblem.NO_AREAS)
     if valid_to is not None and valid_to <= today:
         problems.append(GrantProblem.END_DATE_NOT_IN_FUTURE)
     return problems
+
+
+def grantee_too_young(grantee_birth_date: date, today: date) -> bool:
+    """Decided from the birth date in the typed number alone, before anyone is looked up: the answer then
+    tells nothing about who exists."""
+    return grantee_birth_date > today or age_on(grantee_birth_date, today) < MIN_GRANTEE_AGE
+
+
+def grant_problems(
+    *,
+    grantor_birth_date: date,
+    grantor_accepted_terms: bool,
+    grantee_birth_date: date | None,
+    grantee_found: bool,
+    grantee_is_grantor: bool,
+    areas: Collection[ServiceArea],
+    valid_to: date | None,
+    today: date,
+) -> list[GrantProblem]:
+    """Everything that stops a grant made `today`.
+
+    `grantee_birth_date` comes from the typed number (None when it is not a valid number); `grantee_found`
+    says whether a person with that number and surname exists.
+    """
+    problems: list[GrantProblem] = []
+    if age_on(grantor_birth_date, today) < MIN_GRANTOR_AGE:
+        problems.append(GrantProblem.GRANTOR_TOO_YOUNG)
+    if not grantor_accepted_terms:
+        problems.append(GrantProblem.GRANTOR_HAS_NOT_ACCEPTED_TERMS)
+    if grantee_birth_date is not None and grantee_too_young(grantee_birth_date, today):
+        problems.append(GrantProblem.GRANTEE_TOO_YOUNG)
+    elif grantee_birth_date is None or not grantee_found:
+        problems.append(GrantProblem.GRANTEE_NOT_FOUND)
+    elif grantee_is_grantor:
+        problems.append(GrantProblem.GRANTEE_IS_GRANTOR)
+    return problems + terms_problems(areas, valid_to, today)
 
 
 def is_in_force(

@@ -6,7 +6,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, select, update
 
 from homecare.domain.national_id import NationalIdError, parse_national_id
 from homecare.domain.power_of_attorney import (
@@ -17,8 +17,10 @@ from homecare.domain.power_of_attorney import (
     grant_problems,
     is_in_force,
     surname_matches,
+    terms_problems,
 )
 from homecare.domain.time_zone import OSLO
+from homecare.domain.usage import UsageOutcome
 from homecare.models import Person, PowerOfAttorney, PowerOfAttorneyArea
 from homecare.services.people import find_by_national_id
 from homecare.services.terms import has_accepted
@@ -122,34 +124,47 @@ class GrantRequest:
 def grant(
     db: Session, grantor: Person, request: GrantRequest, now: datetime, terms_version: str
 ) -> list[GrantProblem]:
-    """Grant a power of attorney; returns the problems (then nothing is written), or nothing (granted)."""
-    assert grantor.id is not None
+    """Grant a power of attorney; returns the problems (then nothing is written), or nothing (granted).
+
+    A refused attempt is written to the grantor's own log, so that probing for people leaves a trace.
+    """
+    grantor_id = _id(grantor)
+    # One grant at a time per grantor: on PostgreSQL this locks the grantor's row until the commit.
+    db.exec(select(Person.id).where(Person.id == grantor_id).with_for_update()).first()
     try:
-        grantee = find_by_national_id(db, parse_national_id(request.national_id).value)
+        typed = parse_national_id(request.national_id)
     except NationalIdError:
-        grantee = None
-    if grantee is not None and not surname_matches(request.surname, grantee.family_name, grantee.middle_name):
-        grantee = None
+        typed = None
+    grantee = find_by_national_id(db, typed.value) if typed else None
+    found = grantee is not None and surname_matches(request.surname, grantee.family_name, grantee.middle_name)
     today = now.astimezone(OSLO).date()
     problems = grant_problems(
         grantor_birth_date=grantor.birth_date,
-        grantor_accepted_terms=has_accepted(db, grantor.id, terms_version),
-        grantee_birth_date=grantee.birth_date if grantee else None,
-        grantee_is_grantor=grantee is not None and grantee.id == grantor.id,
+        grantor_accepted_terms=has_accepted(db, grantor_id, terms_version),
+        grantee_birth_date=typed.birth_date if typed else None,
+        grantee_found=found,
+        grantee_is_grantor=found and grantee is not None and grantee.id == grantor_id,
         areas=request.areas,
         valid_to=request.valid_to,
         today=today,
     )
-    if grantee is not None and not problems and _has_grant_in_force(db, grantor.id, grantee.id or 0, now):
+    if not problems and grantee is not None and _has_grant_in_force(db, grantor_id, _id(grantee), now):
         problems.append(GrantProblem.ALREADY_GRANTED)
     if problems or grantee is None:
+        record_use(
+            db, action=UsageAction.POA_GRANT_REFUSED, actor_id=grantor_id, subject_id=grantor_id, at=now,
+            outcome=UsageOutcome.DENIED, detail=",".join(problems),
+        )  # fmt: skip
         return problems
-    _write_grant(db, grantor.id, grantee.id or 0, request.areas, request.valid_to, now)
-    record_use(
-        db, action=UsageAction.POA_GRANTED, actor_id=grantor.id, subject_id=grantor.id, at=now,
-        detail=f"to person {grantee.id}",
-    )  # fmt: skip
+    _write_grant(db, grantor_id, _id(grantee), request.areas, request.valid_to, now)
+    for subject_id in (grantor_id, _id(grantee)):
+        record_use(db, action=UsageAction.POA_GRANTED, actor_id=grantor_id, subject_id=subject_id, at=now)
     return []
+
+
+def _id(person: Person) -> int:
+    assert person.id is not None, "a person from the database has an id"
+    return person.id
 
 
 def _has_grant_in_force(db: Session, grantor_id: int, grantee_id: int, now: datetime) -> bool:
@@ -186,19 +201,27 @@ def _write_grant(
     return row
 
 
+def _end(db: Session, grant_id: int, person_id: int, now: datetime) -> bool:
+    """End the grant unless someone ended it first; only one of two at the same time can win."""
+    result = db.execute(
+        update(PowerOfAttorney)
+        .where(col(PowerOfAttorney.id) == grant_id, col(PowerOfAttorney.ended_at).is_(None))
+        .values(ended_at=now, ended_by_id=person_id)
+    )
+    return result.rowcount == 1
+
+
 def end_grant(db: Session, *, person_id: int, grant_id: int, now: datetime) -> bool:
     """End a grant at once; either party may. Returns False for anyone else's or an already ended grant."""
     row = db.get(PowerOfAttorney, grant_id)
-    if row is None or person_id not in (row.grantor_id, row.grantee_id) or row.ended_at is not None:
+    if (
+        row is None
+        or person_id not in (row.grantor_id, row.grantee_id)
+        or not _end(db, grant_id, person_id, now)
+    ):
         return False
-    row.ended_at = now
-    row.ended_by_id = person_id
-    db.add(row)
-    for subject_id in {row.grantor_id}:
-        record_use(
-            db, action=UsageAction.POA_ENDED, actor_id=person_id, subject_id=subject_id, at=now,
-            detail=f"grant between {row.grantor_id} and {row.grantee_id}",
-        )  # fmt: skip
+    for subject_id in (row.grantor_id, row.grantee_id):
+        record_use(db, action=UsageAction.POA_ENDED, actor_id=person_id, subject_id=subject_id, at=now)
     return True
 
 
@@ -211,24 +234,23 @@ def change_grant(
     valid_to: date | None,
     now: datetime,
 ) -> list[GrantProblem]:
-    """Change what a grant covers or when it ends: the grant is ended and a new one made in its place."""
+    """Change what a grant in force covers or when it ends: it is ended and a new one made in its place."""
     row = db.get(PowerOfAttorney, grant_id)
-    if row is None or row.grantor_id != grantor_id or row.ended_at is not None:
-        return [GrantProblem.GRANTEE_NOT_FOUND]
     today = now.astimezone(OSLO).date()
-    problems = []
-    if not areas:
-        problems.append(GrantProblem.NO_AREAS)
-    if valid_to is not None and valid_to <= today:
-        problems.append(GrantProblem.END_DATE_NOT_IN_FUTURE)
+    if (
+        row is None
+        or row.grantor_id != grantor_id
+        or not is_in_force(
+            valid_from=row.valid_from, valid_to=row.valid_to, ended_at=row.ended_at, now=now, today=today
+        )
+    ):
+        return [GrantProblem.NOT_IN_FORCE]
+    problems = terms_problems(areas, valid_to, today)
     if problems:
         return problems
-    row.ended_at = now
-    row.ended_by_id = grantor_id
-    db.add(row)
+    if not _end(db, grant_id, grantor_id, now):
+        return [GrantProblem.NOT_IN_FORCE]
     _write_grant(db, grantor_id, row.grantee_id, areas, valid_to, now, replaces_id=row.id)
-    record_use(
-        db, action=UsageAction.POA_CHANGED, actor_id=grantor_id, subject_id=grantor_id, at=now,
-        detail=f"to person {row.grantee_id}",
-    )  # fmt: skip
+    for subject_id in (grantor_id, row.grantee_id):
+        record_use(db, action=UsageAction.POA_CHANGED, actor_id=grantor_id, subject_id=subject_id, at=now)
     return []

@@ -26,6 +26,7 @@ class UsageAction(StrEnum):
     READ_START_PAGE = "read_start_page"
     READ_USAGE_LOG = "read_usage_log"
     POA_GRANTED = "poa_granted"
+    POA_GRANT_REFUSED = "poa_grant_refused"
     POA_CHANGED = "poa_changed"
     POA_ENDED = "poa_ended"
 

@@ -59,14 +59,27 @@ def test_kari_grants_nora_who_can_then_act_for_her(cast_engine: Engine) -> None:
         assert grant(db, kari, request(NORA), NOW, TERMS) == []
         db.commit()
         assert may_represent(db, actor_id=nora.id or 0, subject_id=kari.id or 0, now=NOW)
-        entry = db.exec(select(UsageLogEntry).where(UsageLogEntry.action == "poa_granted")).one()
-        assert entry.actor_id == kari.id and entry.subject_id == kari.id
+        entries = db.exec(select(UsageLogEntry).where(UsageLogEntry.action == "poa_granted")).all()
+        assert {(entry.actor_id, entry.subject_id) for entry in entries} == {
+            (kari.id, kari.id),
+            (kari.id, nora.id),
+        }
 
 
-def test_ola_at_fourteen_cannot_be_granted(cast_engine: Engine) -> None:
+def test_ola_at_fourteen_cannot_be_granted_and_the_attempt_is_logged(cast_engine: Engine) -> None:
     with Session(cast_engine) as db:
         kari = person(db, KARI)
         assert grant(db, kari, request(OLA), NOW, TERMS) == [GrantProblem.GRANTEE_TOO_YOUNG]
+        refused = db.exec(select(UsageLogEntry).where(UsageLogEntry.action == "poa_grant_refused")).one()
+        assert refused.actor_id == kari.id and refused.subject_id == kari.id
+
+
+def test_a_childs_number_gets_the_same_answer_with_any_surname(cast_engine: Engine) -> None:
+    with Session(cast_engine) as db:
+        kari = person(db, KARI)
+        right = grant(db, kari, request(OLA), NOW, TERMS)
+        wrong = grant(db, kari, request(OLA, surname="Someone"), NOW, TERMS)
+        assert right == wrong == [GrantProblem.GRANTEE_TOO_YOUNG]
 
 
 def test_an_unknown_number_and_a_wrong_surname_get_the_same_answer(cast_engine: Engine) -> None:

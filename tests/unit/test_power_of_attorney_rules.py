@@ -26,6 +26,7 @@ def problems(
     grantee: date | None = date(1990, 1, 30),
     *,
     accepted: bool = True,
+    found: bool = True,
     same: bool = False,
     areas: tuple[ServiceArea, ...] = (PORTAL_AREA,),
     valid_to: date | None = None,
@@ -35,6 +36,7 @@ def problems(
         grantor_birth_date=grantor,
         grantor_accepted_terms=accepted,
         grantee_birth_date=grantee,
+        grantee_found=found,
         grantee_is_grantor=same,
         areas=areas,
         valid_to=valid_to,
@@ -76,7 +78,14 @@ def test_the_grantor_must_have_accepted_the_terms() -> None:
 
 def test_nobody_found_and_nobody_else_are_refused() -> None:
     assert problems(grantee=None) == [GrantProblem.GRANTEE_NOT_FOUND]
+    assert problems(found=False) == [GrantProblem.GRANTEE_NOT_FOUND]
     assert problems(grantee=ADULT, same=True) == [GrantProblem.GRANTEE_IS_GRANTOR]
+
+
+def test_too_young_is_told_from_the_typed_number_whether_or_not_anyone_has_it() -> None:
+    # The same answer for an existing child and a number nobody has: nothing about who exists leaks.
+    child = date(2012, 6, 10)
+    assert problems(grantee=child, found=True) == problems(grantee=child, found=False)
 
 
 def test_a_grant_covers_at_least_one_area_and_ends_in_the_future_if_at_all() -> None:
