@@ -117,12 +117,9 @@ class LoginRoutes:
     async def login(self, request: Request) -> Response:
         language = supported_language(request.query_params.get("lang"))
         nonce, code_verifier, now = new_secret(), new_code_verifier(), self.clock()
-        old_token = request.cookies.get(self._session_cookie)
 
         def remember() -> str:
             with session_scope(self.engine) as db:
-                # Whoever logs in next on this browser, the session it had ends now, whatever the outcome.
-                end_session(db, old_token, now)
                 return begin_login(db, nonce=nonce, code_verifier=code_verifier, language=language, now=now)
 
         state = await run_in_threadpool(remember)
@@ -131,7 +128,6 @@ class LoginRoutes:
         )
         response = RedirectResponse(url, status_code=302)
         self._set_cookie(response, self._login_cookie, state, int(LOGIN_ATTEMPT_LIFETIME.total_seconds()))
-        self._delete_cookie(response, self._session_cookie)
         return response
 
     @_ends_on_the_error_page
@@ -145,9 +141,16 @@ class LoginRoutes:
             return self._failed(LoginProblem.BAD_STATE)
         now = self.clock()
 
+        old_token = request.cookies.get(self._session_cookie)
+
         def take() -> LoginAttempt | None:
             with session_scope(self.engine) as db:
-                return take_login_attempt(db, state, now)
+                attempt = take_login_attempt(db, state, now)
+                if attempt is not None:
+                    # A login this browser started has come back: whatever its outcome, the session the
+                    # browser had ends (a shared computer must not stay logged in as the previous person).
+                    end_session(db, old_token, now)
+                return attempt
 
         attempt = await run_in_threadpool(take)
         if attempt is None:

@@ -29,6 +29,8 @@ class AccessProblem(StrEnum):
     TERMS_NOT_ACCEPTED = "terms_not_accepted"
     # The power of attorney ended, expired or lost the area while the representative had the person open.
     REPRESENTATION_ENDED = "representation_ended"
+    # Another tab of the same login changed whom it acts for.
+    SUBJECT_CHANGED_ELSEWHERE = "subject_changed_elsewhere"
 
 
 class AccessDenied(Exception):

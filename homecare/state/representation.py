@@ -66,8 +66,7 @@ class RepresentationState(SessionState):
                 self._refresh(db, access)
                 self.problem = self._tr("representation.not_allowed")
                 return None
-            state = self._session_state()
-            state.access_notice = ""
+            self._switched_to(target)
             return rx.redirect(routes.MY_PAGE)
 
         return self._with_access(None, work)

@@ -35,6 +35,9 @@ class SessionState(I18nState):
     on_behalf: bool = False
     can_choose: bool = False
     access_notice: str = ""
+    # Whom this tab showed last. The person acted for is kept per login, so another tab can change it: this
+    # tab must then not go on with data or keys that belong to someone else.
+    _subject_seen: int | None = None
 
     def _session_token(self) -> str | None:
         return cookie_value(self.router.headers.cookie, get_settings().cookie_name(SESSION_COOKIE))
@@ -54,6 +57,12 @@ class SessionState(I18nState):
                 db.commit()  # keep what the check wrote: the ended session, the return to oneself, the log
                 raise
             session_state = self._session_state()
+            seen = session_state._subject_seen
+            if seen is not None and seen != access.subject_id:
+                session_state._subject_seen = access.subject_id
+                db.commit()
+                raise AccessDenied(AccessProblem.SUBJECT_CHANGED_ELSEWHERE)
+            session_state._subject_seen = access.subject_id
             session_state.logged_in = True
             session_state.actor_name = access.actor.full_name
             session_state.subject_name = access.subject.full_name
@@ -86,8 +95,13 @@ class SessionState(I18nState):
         if denied.problem is AccessProblem.TERMS_NOT_ACCEPTED:
             return rx.redirect(routes.TERMS)
         session_state = self._session_state()
-        # Forget everything any page showed about a person, in every page's state.
+        seen = session_state._subject_seen
+        # Forget what the pages of this tab have loaded (each page also clears its data when it loads).
         session_state.reset()
+        if denied.problem is AccessProblem.SUBJECT_CHANGED_ELSEWHERE:
+            session_state._subject_seen = seen
+            session_state.access_notice = self._tr("representation.changed_elsewhere")
+            return rx.redirect(routes.MY_PAGE)
         if denied.problem is AccessProblem.REPRESENTATION_ENDED:
             session_state.access_notice = self._tr(
                 "representation.ended", name=denied.former_subject_name or self._tr("representation.someone")
@@ -107,7 +121,7 @@ class SessionState(I18nState):
             with self._access(require_terms=False):
                 pass
         except AccessDenied as denied:
-            if denied.problem is AccessProblem.REPRESENTATION_ENDED:
+            if denied.problem is not AccessProblem.NOT_LOGGED_IN:
                 return self._denied(denied)
             self._session_state().reset()
         return None
@@ -123,12 +137,16 @@ class SessionState(I18nState):
 
         def work(db: Session, access: Access) -> rx.event.EventSpec:
             switch_subject(db, access, access.actor_id, utc_now())
-            state = self._session_state()
-            state.on_behalf = False
-            state.subject_name = access.actor.full_name
+            self._switched_to(access.actor_id)
             return rx.redirect(routes.MY_PAGE)
 
         return self._with_access(None, work)
+
+    def _switched_to(self, subject_id: int) -> None:
+        """This tab changed whom it acts for: forget the pages' data, and expect the new person from now."""
+        session_state = self._session_state()
+        session_state.reset()
+        session_state._subject_seen = subject_id
 
     @rx.event
     def dismiss_notice(self):

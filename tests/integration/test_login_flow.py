@@ -554,3 +554,22 @@ async def test_audiences_and_issue_times_are_checked(
 
 def base64url(text: str) -> str:
     return base64.urlsafe_b64encode(text.encode()).rstrip(b"=").decode()
+
+
+async def test_a_login_that_fails_still_ends_the_session_the_browser_had(
+    browser: Browser, cast_engine: Engine
+) -> None:
+    await browser.log_in(INGRID.national_id)
+    ingrids = browser.portal.cookies[SESSION_COOKIE]
+    response = await browser.log_in(unknown_synthetic_number())
+    assert failure_reason(response) == "unknown_person"
+    with Session(cast_engine) as db:
+        assert resolve_session(db, browser.settings, ingrids, utc_now()) is None
+
+
+async def test_merely_opening_the_login_link_logs_nobody_out(browser: Browser, cast_engine: Engine) -> None:
+    await browser.log_in(INGRID.national_id)
+    ingrids = browser.portal.cookies[SESSION_COOKIE]
+    await browser.portal.get("/auth/login")
+    with Session(cast_engine) as db:
+        assert resolve_session(db, browser.settings, ingrids, utc_now()) is not None

@@ -208,4 +208,9 @@ TEXT: dict[str, str] = {
     "usage_log.action.poa_changed": "Changed a power of attorney",
     "usage_log.action.poa_ended": "Ended a power of attorney",
     "usage_log.pages_label": "Pages of the log",
+    "representation.changed_elsewhere": "You changed person in another window. The page now shows the person you are using the service for.",
+    "shell.acting_for_region": "Whom you are using the service for",
+    "poa.change_label": "Change the power of attorney for {name}",
+    "poa.given_to": "Granted by you to {name}",
+    "poa.given_by": "Granted to you by {name}",
 }

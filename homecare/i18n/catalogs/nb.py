@@ -206,4 +206,9 @@ TEXT: dict[str, str] = {
     "usage_log.action.poa_changed": "Endret en fullmakt",
     "usage_log.action.poa_ended": "Avsluttet en fullmakt",
     "usage_log.pages_label": "Sider i loggen",
+    "representation.changed_elsewhere": "Du har byttet person i et annet vindu. Siden viser nå den personen du bruker tjenesten for.",
+    "shell.acting_for_region": "Hvem du bruker tjenesten for",
+    "poa.change_label": "Endre fullmakten for {name}",
+    "poa.given_to": "Gitt av deg til {name}",
+    "poa.given_by": "Gitt til deg av {name}",
 }
