@@ -43,7 +43,10 @@ def phone_link(number: str) -> rx.Component:
 def login_link(text_key: str = "shell.log_in") -> rx.Component:
     """A link that starts the login: a real page load, since the login leaves the app for the provider."""
     return ReactRouterLink.create(
-        t(text_key), to="/auth/login?lang=" + I18nState.lang, reload_document=True, class_name="hc-button"
+        t(text_key),
+        to=routes.AUTH_LOGIN + "?lang=" + I18nState.lang,
+        reload_document=True,
+        class_name="hc-button",
     )
 
 
@@ -60,7 +63,7 @@ def logout_button(text_key: str = "shell.log_out", variant: str = "outline") -> 
     """Logging out is a form post: only an HTTP response can clear the HttpOnly session cookie."""
     return NativeForm.create(
         ds.button(t(text_key), type="submit", variant=variant),
-        action="/auth/logout",
+        action=routes.AUTH_LOGOUT,
         method="post",
         class_name="hc-inline-form",
     )
@@ -150,7 +153,7 @@ def acting_for_banner() -> rx.Component:
                 class_name="hc-container hc-banner-row",
             ),
             role="region",
-            aria_label=t("nav.choose_person"),
+            aria_label=t("shell.acting_for_region"),
             class_name="hc-banner",
         ),
     )

@@ -29,14 +29,15 @@ def _facts(row: rx.Var[GrantRow]) -> rx.Component:
     )
 
 
-def _area_checkboxes(id_prefix: str, checked_portal_area: bool) -> rx.Component:
+def _area_checkboxes(id_prefix: str, chosen: rx.Var[list[str]] | None = None) -> rx.Component:
+    """The areas to tick; a new grant starts with the portal's own, a change with what the grant covers."""
     return ds.form_group(
         *[
             ds.checkbox(
                 label=t(f"poa.area.{area.value}"),
                 input_id=f"{id_prefix}-{area.value}",
                 value=area.value,
-                checked=checked_portal_area and area is PORTAL_AREA,
+                checked=chosen.contains(area.value) if chosen is not None else area is PORTAL_AREA,
             )
             for area in ServiceArea
         ],
@@ -47,13 +48,14 @@ def _area_checkboxes(id_prefix: str, checked_portal_area: bool) -> rx.Component:
     )
 
 
-def _end_date_field(id_prefix: str) -> rx.Component:
+def _end_date_field(id_prefix: str, current: rx.Var[str] | str = "") -> rx.Component:
     return rx.fragment(
         ds.text_input(
             label=t("poa.valid_to_label"),
             input_id=f"{id_prefix}-valid-to",
             name="valid_to",
             type="date",
+            default_value=current,
             error=State.valid_to_error != "",
             error_text=State.valid_to_error,
         ),
@@ -74,7 +76,7 @@ def _confirm_end(row: rx.Var[GrantRow]) -> rx.Component:
             variant="warn",
             role="alert",
         ),
-        ds.button(t("poa.end"), variant="outline", on_click=State.ask_end(row.key)),
+        ds.button(t("poa.end"), variant="outline", aria_label=row.end_label, on_click=State.ask_end(row.key)),
     )
 
 
@@ -82,8 +84,8 @@ def _change_form(row: rx.Var[GrantRow]) -> rx.Component:
     return rx.cond(
         State.changing_key == row.key,
         rx.el.form(
-            _area_checkboxes("change", checked_portal_area=True),
-            _end_date_field("change"),
+            _area_checkboxes("change", row.area_values),
+            _end_date_field("change", row.valid_to),
             rx.el.div(
                 ds.button(t("poa.save_change"), type="submit"),
                 ds.button(t("poa.cancel"), variant="borderless", on_click=State.cancel_change),
@@ -92,7 +94,12 @@ def _change_form(row: rx.Var[GrantRow]) -> rx.Component:
             on_submit=State.save_change,
             class_name="hc-form",
         ),
-        ds.button(t("poa.change"), variant="borderless", on_click=State.start_change(row.key)),
+        ds.button(
+            t("poa.change"),
+            variant="borderless",
+            aria_label=row.change_label,
+            on_click=State.start_change(row.key),
+        ),
     )
 
 
@@ -116,7 +123,7 @@ def _held(row: rx.Var[GrantRow]) -> rx.Component:
 
 def _past(row: rx.Var[GrantRow]) -> rx.Component:
     return rx.el.li(
-        rx.el.p(rx.el.span(row.other_party, class_name="hc-strong"), " ", row.other_party_born),
+        rx.el.p(rx.el.span(row.direction, class_name="hc-strong"), " ", row.other_party_born),
         _facts(row),
         class_name="hc-session",
     )
@@ -137,7 +144,10 @@ def _section(title_key: str, rows: rx.Var[list[GrantRow]], render: object, empty
 def _grant_form() -> rx.Component:
     return rx.el.section(
         ds.title(t("poa.grant_title"), html_markup="h2", appearance="title3"),
-        rx.cond(State.form_error != "", ds.notification_panel(rx.el.p(State.form_error), variant="error")),
+        rx.cond(
+            State.form_error != "",
+            ds.notification_panel(rx.el.p(State.form_error), variant="error", role="alert"),
+        ),
         rx.el.form(
             ds.text_input(
                 label=t("poa.national_id_label"),
@@ -157,7 +167,7 @@ def _grant_form() -> rx.Component:
                 error=State.surname_error != "",
                 error_text=State.surname_error,
             ),
-            _area_checkboxes("grant", checked_portal_area=True),
+            _area_checkboxes("grant"),
             _end_date_field("grant"),
             rx.el.div(ds.button(t("poa.grant_button"), type="submit"), class_name="hc-actions"),
             on_submit=State.grant,

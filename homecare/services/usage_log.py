@@ -60,22 +60,28 @@ class UsageLogLine:
 
     at: datetime
     actor_name: str | None
-    by_someone_else: bool
     action: str
     outcome: UsageOutcome
 
 
-def usage_log_page(
-    session: Session, subject_id: int, *, page: int, page_size: int
-) -> tuple[list[UsageLogLine], int]:
-    """One page of the subject's log, newest first, and how many entries there are in all."""
-    total = session.exec(
-        select(func.count()).select_from(UsageLogEntry).where(UsageLogEntry.subject_id == subject_id)
+def newest_entry_id(session: Session, subject_id: int) -> int:
+    """Where a reading of the log starts: later entries (the reading itself, say) do not shift its pages."""
+    newest = session.exec(
+        select(func.max(UsageLogEntry.id)).where(UsageLogEntry.subject_id == subject_id)
     ).one()
+    return newest or 0
+
+
+def usage_log_page(
+    session: Session, subject_id: int, *, up_to_id: int, page: int, page_size: int
+) -> tuple[list[UsageLogLine], int]:
+    """One page of the subject's log up to entry `up_to_id`, newest first, and how many entries that is."""
+    mine = (UsageLogEntry.subject_id == subject_id, col(UsageLogEntry.id) <= up_to_id)
+    total = session.exec(select(func.count()).select_from(UsageLogEntry).where(*mine)).one()
     rows = session.exec(
         select(UsageLogEntry, Person)
         .join(Person, col(Person.id) == UsageLogEntry.actor_id, isouter=True)
-        .where(UsageLogEntry.subject_id == subject_id)
+        .where(*mine)
         .order_by(col(UsageLogEntry.at).desc(), col(UsageLogEntry.id).desc())
         .offset(max(page, 0) * page_size)
         .limit(page_size)
@@ -84,7 +90,6 @@ def usage_log_page(
         UsageLogLine(
             at=entry.at,
             actor_name=actor.full_name if actor else None,
-            by_someone_else=entry.actor_id != subject_id,
             action=entry.action,
             outcome=entry.outcome,
         )

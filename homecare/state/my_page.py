@@ -25,7 +25,7 @@ class MyPageState(SessionState):
 
     @rx.event
     def load(self):
-        self.loaded = False
+        self.reset()
         return self._with_access(UsageAction.READ_START_PAGE, self._load)
 
     def _load(self, db: Session, access: Access) -> None:

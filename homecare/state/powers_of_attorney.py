@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from homecare.domain.national_id import NationalIdError, masked, parse_national_id
 from homecare.domain.power_of_attorney import GrantProblem, ServiceArea
+from homecare.domain.working_days import oslo_date
 from homecare.i18n.formatting import format_date
 from homecare.models import Person
 from homecare.models.columns import utc_now
@@ -39,6 +40,7 @@ PROBLEM_FIELDS: dict[GrantProblem, str] = {
     GrantProblem.END_DATE_NOT_IN_FUTURE: "valid_to",
     GrantProblem.GRANTOR_TOO_YOUNG: "form",
     GrantProblem.GRANTOR_HAS_NOT_ACCEPTED_TERMS: "form",
+    GrantProblem.NOT_IN_FORCE: "form",
 }
 
 
@@ -49,11 +51,16 @@ class GrantRow:
     key: str
     other_party: str
     other_party_born: str
+    direction: str
     areas: str
+    area_values: list[str]
     since: str
     until: str
+    valid_to: str
     status: str
     in_force: bool
+    end_label: str
+    change_label: str
 
 
 class PowersOfAttorneyState(SessionState):
@@ -72,9 +79,11 @@ class PowersOfAttorneyState(SessionState):
     form_version: int = 0
     _grants: dict[str, int] = {}  # noqa: RUF012 - Reflex copies state defaults
 
+    _changeable: set[str] = set()  # noqa: RUF012 - Reflex copies state defaults
+
     @rx.event
     def load(self):
-        self.errors, self.confirmation, self.confirming_key, self.changing_key = {}, "", "", ""
+        self.reset()  # nothing of an earlier visit, perhaps for someone else, stays on the page
         return self._with_access(None, self._refresh)
 
     def _refresh(self, db: Session, access: Access) -> None:
@@ -86,34 +95,43 @@ class PowersOfAttorneyState(SessionState):
         now = utc_now()
         given, held = grants_given(db, access.actor_id, now), grants_held(db, access.actor_id, now)
         self._grants = {}
-        self.given = [self._row(item, item.grantee) for item in given if item.in_force]
-        self.held = [self._row(item, item.grantor) for item in held if item.in_force]
+        self.given = [self._row(item, given_by_actor=True) for item in given if item.in_force]
+        self.held = [self._row(item, given_by_actor=False) for item in held if item.in_force]
+        # Only grants the actor gave, and that are in force, can be changed.
+        self._changeable = {row.key for row in self.given}
         self.history = [
-            self._row(item, item.grantee if item.grantor.id == access.actor_id else item.grantor)
+            self._row(item, given_by_actor=item.grantor.id == access.actor_id)
             for item in sorted(given + held, key=lambda item: item.valid_from, reverse=True)
             if not item.in_force
         ]
         self.loaded = True
 
-    def _row(self, item: Grant, person: Person) -> GrantRow:
+    def _row(self, item: Grant, *, given_by_actor: bool) -> GrantRow:
         key = secrets.token_urlsafe(12)
         self._grants[key] = item.id
+        person: Person = item.grantee if given_by_actor else item.grantor
         until = format_date(item.valid_to, self.lang) if item.valid_to else self._tr("poa.no_end")
         if item.in_force:
             status = self._tr("poa.status_in_force")
         elif item.ended_at is not None:
-            status = self._tr("poa.status_ended", date=format_date(item.ended_at.date(), self.lang))
+            status = self._tr("poa.status_ended", date=format_date(oslo_date(item.ended_at), self.lang))
         else:
             status = self._tr("poa.status_expired")
+        name = person.full_name
         return GrantRow(
             key=key,
-            other_party=person.full_name,
+            other_party=name,
             other_party_born=masked(person.national_id),
+            direction=self._tr("poa.given_to" if given_by_actor else "poa.given_by", name=name),
             areas=", ".join(self._tr(f"poa.area.{area.value}") for area in sorted(item.areas)),
-            since=format_date(item.valid_from.date(), self.lang),
+            area_values=sorted(area.value for area in item.areas),
+            since=format_date(oslo_date(item.valid_from), self.lang),
             until=until,
+            valid_to=item.valid_to.isoformat() if item.valid_to else "",
             status=status,
             in_force=item.in_force,
+            end_label=self._tr("poa.end_label", name=name),
+            change_label=self._tr("poa.change_label", name=name),
         )
 
     @rx.event
@@ -195,7 +213,7 @@ class PowersOfAttorneyState(SessionState):
 
     @rx.event
     def start_change(self, key: str):
-        self.changing_key = key if isinstance(key, str) and key in self._grants else ""
+        self.changing_key = key if isinstance(key, str) and key in self._changeable else ""
         self.errors = {}
 
     @rx.event
@@ -206,7 +224,7 @@ class PowersOfAttorneyState(SessionState):
     @rx.event
     def save_change(self, form: FormData):
         """Change areas or end date: the grant is ended and a new one made in its place."""
-        grant_id = self._grants.get(self.changing_key)
+        grant_id = self._grants.get(self.changing_key) if self.changing_key in self._changeable else None
         request, errors = self._read_form(form, with_person=False)
 
         def work(db: Session, access: Access) -> None:

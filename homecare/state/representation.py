@@ -37,7 +37,7 @@ class RepresentationState(SessionState):
 
     @rx.event
     def load(self):
-        self.problem = ""
+        self.reset()
         return self._with_access(None, self._refresh)
 
     def _refresh(self, db: Session, access: Access) -> None:

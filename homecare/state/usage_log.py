@@ -10,7 +10,7 @@ from sqlmodel import Session
 from homecare.domain.usage import UsageOutcome
 from homecare.i18n.formatting import format_moment
 from homecare.services.access import Access
-from homecare.services.usage_log import UsageAction, UsageLogLine, usage_log_page
+from homecare.services.usage_log import UsageAction, UsageLogLine, newest_entry_id, usage_log_page
 from homecare.state.session import SessionState
 
 PAGE_SIZE = 20
@@ -34,10 +34,12 @@ class UsageLogState(SessionState):
     total: int = 0
     loaded: bool = False
 
+    _up_to_id: int = 0
+
     @rx.event
     def load(self):
-        self.page = 0
-        return self._show_page()
+        self.reset()
+        return self._show_page(first=True)
 
     @rx.event
     def next_page(self):
@@ -50,9 +52,13 @@ class UsageLogState(SessionState):
         self.page = max(self.page - 1, 0)
         return self._show_page()
 
-    def _show_page(self):
+    def _show_page(self, *, first: bool = False):
         def work(db: Session, access: Access) -> None:
-            lines, self.total = usage_log_page(db, access.subject_id, page=self.page, page_size=PAGE_SIZE)
+            if first:
+                self._up_to_id = newest_entry_id(db, access.subject_id)
+            lines, self.total = usage_log_page(
+                db, access.subject_id, up_to_id=self._up_to_id, page=self.page, page_size=PAGE_SIZE
+            )
             self.rows = [self._row(line) for line in lines]
             self.loaded = True
 

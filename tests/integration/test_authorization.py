@@ -31,7 +31,7 @@ from homecare.services.demo_cast import ASLAK, INGRID, KARI, PER, CastMember
 from homecare.settings import get_settings
 from homecare.state.my_page import MyPageState
 from homecare.state.session import SessionState
-from tests.unit.test_state_surface import portal_states
+from tests.unit.test_state_surface import own_events, portal_states
 
 # Handlers that touch nobody's data: the language, public pages, and moving between steps of a form whose
 # data the state already holds (every database read and write goes through the access check).
@@ -96,11 +96,10 @@ def set_the_scene(db: Session, relation: Relation) -> None:
 
 
 def event_handlers() -> Iterator[tuple[type[rx.State], str]]:
+    """Every handler each state defines or redefines (an override of an inherited name counts as new)."""
     for state in portal_states():
-        inherited = set().union(*(getattr(base, "event_handlers", {}) for base in state.__mro__[1:]))
-        for name in sorted(state.event_handlers):
-            if name != "setvar" and name not in inherited:
-                yield state, name
+        for name in sorted(own_events(state)):
+            yield state, name
 
 
 DATA_HANDLERS = [

@@ -32,8 +32,14 @@ INTENDED_EVENTS: dict[str, set[str]] = {
 
 
 def own_events(state: type[rx.State]) -> set[str]:
-    inherited = set().union(*(getattr(base, "event_handlers", {}) for base in state.__mro__[1:]))
-    return {name for name in state.event_handlers if name not in inherited and name != "setvar"}
+    """The events a state defines itself, including any it redefines under an inherited name."""
+    parent = state.get_parent_state()
+    inherited = parent.event_handlers if parent is not None else {}
+    return {
+        name
+        for name, handler in state.event_handlers.items()
+        if name != "setvar" and (name not in inherited or inherited[name].fn is not handler.fn)
+    }
 
 
 def portal_states() -> list[type[rx.State]]:

@@ -213,4 +213,5 @@ TEXT: dict[str, str] = {
     "poa.change_label": "Change the power of attorney for {name}",
     "poa.given_to": "Granted by you to {name}",
     "poa.given_by": "Granted to you by {name}",
+    "poa.problem.not_in_force": "The power of attorney is no longer in force, so it cannot be changed.",
 }

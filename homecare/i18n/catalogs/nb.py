@@ -211,4 +211,5 @@ TEXT: dict[str, str] = {
     "poa.change_label": "Endre fullmakten for {name}",
     "poa.given_to": "Gitt av deg til {name}",
     "poa.given_by": "Gitt til deg av {name}",
+    "poa.problem.not_in_force": "Fullmakten gjelder ikke lenger, så den kan ikke endres.",
 }
