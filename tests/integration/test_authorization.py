@@ -31,6 +31,7 @@ from homecare.services.demo_cast import ASLAK, INGRID, KARI, PER, CastMember
 from homecare.settings import get_settings
 from homecare.state.my_page import MyPageState
 from homecare.state.session import SessionState
+from homecare.state.usage_log import UsageLogState
 from tests.unit.test_state_surface import own_events, portal_states
 
 # Handlers that touch nobody's data: the language, public pages, and moving between steps of a form whose
@@ -223,3 +224,32 @@ def test_every_http_route_is_known_to_this_test() -> None:
     transformer = homecare.homecare.app.api_transformer
     paths = {route.path for route in transformer.routes if getattr(route, "path", "")}  # type: ignore[union-attr]
     assert paths == KNOWN_HTTP_ROUTES, "a new route must be walked with every relation here"
+
+
+def test_a_tab_stops_when_another_tab_of_the_same_login_changes_the_person(
+    ingrid_logged_in: str, cast_engine: Engine
+) -> None:
+    open_person(cast_engine, ingrid_logged_in, RELATIONS[1])  # Kari, in this tab
+    tab = State(_reflex_internal_init=True)
+    tab._update_router_vars(
+        {"headers": {"cookie": f"hc_session={ingrid_logged_in}"}, "pathname": routes.USAGE_LOG}, {}
+    )
+    log = tab.get_substate(UsageLogState.get_full_name().split("."))
+    UsageLogState.event_handlers["load"].fn(log)
+    assert log.rows != []
+
+    # In another tab Ingrid chooses Per instead (the choice belongs to the login, not to the tab).
+    with Session(cast_engine) as db:
+        active = resolve_session(db, get_settings(), ingrid_logged_in, utc_now())
+        assert active is not None
+        row = db.get(LoginSession, active.id)
+        assert row is not None
+        row.subject_id = person(db, PER).id or 0
+        db.add(row)
+        db.commit()
+
+    UsageLogState.event_handlers["next_page"].fn(log)
+    session_state = tab.get_substate(SessionState.get_full_name().split("."))
+    assert "annet vindu" in session_state.access_notice
+    assert log.rows == []
+    assert vars_naming(tab.dict(), PER.full_name) == []
