@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -16,6 +17,8 @@ class MessageThread(SQLModel, table=True):
     __table_args__ = (sa.Index("ix_messagethread_subject_latest", "subject_id", "last_message_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
+    # The thread's name in addresses: random, so that no one can count or guess other people's threads.
+    public_id: str = Field(default_factory=lambda: secrets.token_urlsafe(12), max_length=32, unique=True)
     subject_id: int = Field(foreign_key="person.id")
     service_unit_id: int = Field(foreign_key="serviceunit.id", index=True)
     topic: str = Field(max_length=100)
