@@ -29,6 +29,8 @@ class UsageAction(StrEnum):
     POA_GRANT_REFUSED = "poa_grant_refused"
     POA_CHANGED = "poa_changed"
     POA_ENDED = "poa_ended"
+    READ_MESSAGES = "read_messages"
+    MESSAGE_SENT = "message_sent"
 
 
 def record_use(

@@ -214,4 +214,7 @@ TEXT: dict[str, str] = {
     "poa.given_to": "Granted by you to {name}",
     "poa.given_by": "Granted to you by {name}",
     "poa.problem.not_in_force": "The power of attorney is no longer in force, so it cannot be changed.",
+    "usage_log.action.read_messages": "Read your messages",
+    "usage_log.action.message_sent": "Sent a message",
+    "usage_log.action.poa_grant_refused": "Tried to grant power of attorney, and was refused",
 }

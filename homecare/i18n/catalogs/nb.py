@@ -212,4 +212,7 @@ TEXT: dict[str, str] = {
     "poa.given_to": "Gitt av deg til {name}",
     "poa.given_by": "Gitt til deg av {name}",
     "poa.problem.not_in_force": "Fullmakten gjelder ikke lenger, så den kan ikke endres.",
+    "usage_log.action.read_messages": "Leste meldingene dine",
+    "usage_log.action.message_sent": "Sendte en melding",
+    "usage_log.action.poa_grant_refused": "Forsøkte å gi fullmakt, men ble avvist",
 }
