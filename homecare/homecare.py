@@ -15,6 +15,7 @@ from homecare.i18n import DEFAULT_LANGUAGE
 from homecare.pages.help import help_page
 from homecare.pages.home import home_page
 from homecare.pages.login_failed import login_failed_page
+from homecare.pages.messages import inbox_page, new_message_page, thread_page
 from homecare.pages.municipalities import municipalities_page
 from homecare.pages.my_page import my_page
 from homecare.pages.not_found import not_found_page
@@ -26,6 +27,7 @@ from homecare.pages.usage_log import usage_log_page
 from homecare.settings import get_settings, production_problems
 from homecare.state.i18n import I18nState, document_title
 from homecare.state.login_failed import LoginFailedState
+from homecare.state.messages import InboxState, NewMessageState, ThreadState
 from homecare.state.municipalities import MunicipalitiesState
 from homecare.state.my_page import MyPageState
 from homecare.state.powers_of_attorney import PowersOfAttorneyState
@@ -69,6 +71,9 @@ PAGES: tuple[tuple[Callable[[], rx.Component], str, list[EventHandler]], ...] = 
     (representation_page, routes.CHOOSE_PERSON, [RepresentationState.load]),
     (powers_of_attorney_page, routes.POWERS_OF_ATTORNEY, [PowersOfAttorneyState.load]),
     (usage_log_page, routes.USAGE_LOG, [UsageLogState.load]),
+    (inbox_page, routes.MESSAGES, [InboxState.load]),
+    (new_message_page, routes.NEW_MESSAGE, [NewMessageState.load]),
+    (thread_page, routes.THREAD, [ThreadState.load]),
     (not_found_page, "404", PUBLIC),
 )
 for page, route, on_load in PAGES:

@@ -8,6 +8,9 @@ SESSIONS = "/min-side/innlogginger"
 TERMS = "/vilkar"
 LOGIN_FAILED = "/innlogging/feil"
 CHOOSE_PERSON = "/velg-person"
+MESSAGES = "/meldinger"
+NEW_MESSAGE = "/meldinger/ny"
+THREAD = "/meldinger/[thread]"
 POWERS_OF_ATTORNEY = "/fullmakter"
 USAGE_LOG = "/logg"
 
@@ -29,6 +32,8 @@ TITLE_KEYS: dict[str, str] = {
     CHOOSE_PERSON: "representation.title",
     POWERS_OF_ATTORNEY: "poa.title",
     USAGE_LOG: "usage_log.title",
+    MESSAGES: "messages.title",
+    NEW_MESSAGE: "messages.new_title",
 }
 
 
@@ -39,4 +44,12 @@ def normalized(path: str) -> str:
 
 def title_key(path: str) -> str:
     """The title key of the page at `path`; unknown paths get "not found"."""
-    return TITLE_KEYS.get(normalized(path), "not_found.title")
+    path = normalized(path)
+    if path not in TITLE_KEYS and path.startswith(f"{MESSAGES}/"):
+        return "messages.thread_title"
+    return TITLE_KEYS.get(path, "not_found.title")
+
+
+def thread(public_id: str) -> str:
+    """The address of one message thread."""
+    return f"{MESSAGES}/{public_id}"

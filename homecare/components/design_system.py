@@ -84,6 +84,23 @@ class Input(_DesignSystemComponent):
     on_change: EventHandler[input_event]
 
 
+class Textarea(_DesignSystemComponent):
+    """A text area with its label and a counter of characters left (counted in the browser)."""
+
+    library = _entry("Textarea")
+    tag = "HnTextarea"
+
+    label: Var[str | rx.Component]
+    textarea_id: Var[str]
+    name: Var[str]
+    default_value: Var[str]
+    max_characters: Var[int]
+    min_rows: Var[int]
+    grow: Var[bool]
+    error: Var[bool]
+    error_text: Var[str]
+
+
 class Checkbox(_DesignSystemComponent):
     """A checkbox with its label; `checked` is where it starts (the box then keeps its own state).
 
@@ -209,6 +226,7 @@ class TableCell(_TablePart):
 title = Title.create
 button = Button.create
 text_input = Input.create
+textarea = Textarea.create
 checkbox = Checkbox.create
 form_group = FormGroup.create
 select = Select.create

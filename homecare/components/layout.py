@@ -22,12 +22,13 @@ PUBLIC_NAVIGATION: tuple[tuple[str, str], ...] = (
     (routes.HELP, "nav.help"),
 )
 LOGGED_IN_NAVIGATION: tuple[tuple[str, str], ...] = (
+    (routes.MESSAGES, "nav.messages"),
     (routes.POWERS_OF_ATTORNEY, "nav.powers_of_attorney"),
     (routes.USAGE_LOG, "nav.usage_log"),
 )
 
 
-def internal_link(text: rx.Var[str] | str, route: str, **props: object) -> rx.Component:
+def internal_link(text: rx.Var[str] | str, route: str | rx.Var[str], **props: object) -> rx.Component:
     """A link to a page of the portal, followed in the browser without reloading."""
     return ReactRouterLink.create(text, to=route, **props)
 
@@ -103,8 +104,17 @@ def language_switch() -> rx.Component:
 
 
 def nav_link(key: str, route: str, current_route: str) -> rx.Component:
-    return internal_link(
-        t(key), route, class_name="hc-nav-link", aria_current="page" if route == current_route else None
+    # The messages link carries the number of unread messages from the service.
+    unread = rx.cond(
+        SessionState.unread_messages > 0,
+        rx.fragment(" ", ds.badge(SessionState.unread_text, color="cherry")),
+    )
+    return ReactRouterLink.create(
+        t(key),
+        unread if route == routes.MESSAGES else rx.fragment(),
+        to=route,
+        class_name="hc-nav-link",
+        aria_current="page" if route == current_route else None,
     )
 
 

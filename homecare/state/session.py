@@ -18,6 +18,7 @@ from homecare.auth.sessions import SESSION_COOKIE, cookie_value
 from homecare.db import session_scope
 from homecare.models.columns import utc_now
 from homecare.services.access import Access, AccessDenied, AccessProblem, check_access, switch_subject
+from homecare.services.messages import unread_count
 from homecare.services.power_of_attorney import representable
 from homecare.services.usage_log import UsageAction
 from homecare.settings import get_settings
@@ -34,6 +35,7 @@ class SessionState(I18nState):
     subject_name: str = ""
     on_behalf: bool = False
     can_choose: bool = False
+    unread_messages: int = 0
     access_notice: str = ""
     # Whom this tab showed last. The person acted for is kept per login, so another tab can change it: this
     # tab must then not go on with data or keys that belong to someone else.
@@ -68,6 +70,7 @@ class SessionState(I18nState):
             session_state.subject_name = access.subject.full_name
             session_state.on_behalf = access.on_behalf
             session_state.can_choose = access.on_behalf or bool(representable(db, access.actor_id, now))
+            session_state.unread_messages = unread_count(db, access.subject_id)
             yield db, access
 
     def _with_access(
@@ -109,6 +112,10 @@ class SessionState(I18nState):
             return rx.redirect(routes.MY_PAGE)
         # A full page load: the next page opens a new connection that carries the browser's current cookies.
         return rx.call_script(f"window.location.assign('{routes.HOME}')")
+
+    @rx.var
+    def unread_text(self) -> str:
+        return self._tr("messages.unread", count=self.unread_messages)
 
     @rx.var
     def acting_for_text(self) -> str:

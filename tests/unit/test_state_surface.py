@@ -28,6 +28,10 @@ INTENDED_EVENTS: dict[str, set[str]] = {
         "save_change",
     },
     "UsageLogState": {"load", "next_page", "previous_page"},
+    "MessagesState": set(),
+    "InboxState": {"load", "next_page", "previous_page"},
+    "ThreadState": {"load", "reply"},
+    "NewMessageState": {"load", "send"},
 }
 
 
