@@ -182,6 +182,28 @@ def access_notice() -> rx.Component:
     )
 
 
+def pager(state: type[rx.State], label_key: str) -> rx.Component:
+    """Previous and next page buttons and "Page 2 of 5", for a state with page, page_text, has_next and
+    previous_page/next_page events."""
+    return rx.el.nav(
+        ds.button(
+            t("usage_log.previous"),
+            variant="outline",
+            disabled=state.page == 0,  # type: ignore[attr-defined]
+            on_click=state.previous_page,  # type: ignore[attr-defined]
+        ),
+        rx.el.p(state.page_text, role="status", aria_live="polite"),  # type: ignore[attr-defined]
+        ds.button(
+            t("usage_log.next"),
+            variant="outline",
+            disabled=~state.has_next,  # type: ignore[attr-defined]
+            on_click=state.next_page,  # type: ignore[attr-defined]
+        ),
+        aria_label=t(label_key),
+        class_name="hc-actions",
+    )
+
+
 def footer() -> rx.Component:
     return rx.el.footer(
         rx.el.div(

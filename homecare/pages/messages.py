@@ -6,10 +6,11 @@ import reflex as rx
 
 from homecare import routes
 from homecare.components import design_system as ds
-from homecare.components.layout import internal_link, page_layout
+from homecare.components.layout import internal_link, page_layout, pager
 from homecare.domain.messages import MAX_TEXT_LENGTH, MAX_TOPIC_LENGTH
 from homecare.state.i18n import t
 from homecare.state.messages import (
+    PAGE_SIZE,
     InboxState,
     MessageRow,
     MessagesState,
@@ -84,24 +85,8 @@ def inbox_page() -> rx.Component:
                     rx.el.p(t("messages.empty")),
                 ),
                 rx.cond(
-                    InboxState.total > 20,
-                    rx.el.nav(
-                        ds.button(
-                            t("usage_log.previous"),
-                            variant="outline",
-                            disabled=InboxState.page == 0,
-                            on_click=InboxState.previous_page,
-                        ),
-                        rx.el.p(InboxState.page_text, role="status", aria_live="polite"),
-                        ds.button(
-                            t("usage_log.next"),
-                            variant="outline",
-                            disabled=~InboxState.has_next,
-                            on_click=InboxState.next_page,
-                        ),
-                        aria_label=t("messages.title"),
-                        class_name="hc-actions",
-                    ),
+                    InboxState.total > PAGE_SIZE,
+                    pager(InboxState, "messages.title"),
                 ),
             ),
             ds.loader(aria_label=t("shell.loading"), size="medium"),

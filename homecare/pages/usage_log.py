@@ -6,7 +6,7 @@ import reflex as rx
 
 from homecare import routes
 from homecare.components import design_system as ds
-from homecare.components.layout import page_layout
+from homecare.components.layout import page_layout, pager
 from homecare.state.i18n import t
 from homecare.state.usage_log import LogRow, UsageLogState
 
@@ -44,23 +44,7 @@ def usage_log_page() -> rx.Component:
                         ds.table_body(rx.foreach(UsageLogState.rows, _row)),
                         breakpoint_config={"breakpoint": "md", "variant": "block"},
                     ),
-                    rx.el.nav(
-                        ds.button(
-                            t("usage_log.previous"),
-                            variant="outline",
-                            disabled=UsageLogState.page == 0,
-                            on_click=UsageLogState.previous_page,
-                        ),
-                        rx.el.p(UsageLogState.page_text, role="status", aria_live="polite"),
-                        ds.button(
-                            t("usage_log.next"),
-                            variant="outline",
-                            disabled=~UsageLogState.has_next,
-                            on_click=UsageLogState.next_page,
-                        ),
-                        aria_label=t("usage_log.pages_label"),
-                        class_name="hc-actions",
-                    ),
+                    pager(UsageLogState, "usage_log.pages_label"),
                 ),
                 rx.el.p(t("usage_log.empty")),
             ),

@@ -109,13 +109,35 @@ def inbox(db: Session, subject_id: int, *, page: int, page_size: int) -> tuple[l
     return summaries, total
 
 
-def _thread_of(db: Session, access: Access, public_id: str) -> MessageThread | None:
+def _find_thread(db: Session, subject_id: int, public_id: str) -> MessageThread | None:
     """The subject's thread with this public id; another person's thread is as good as none."""
     return db.exec(
         select(MessageThread).where(
-            MessageThread.public_id == public_id, MessageThread.subject_id == access.subject_id
+            MessageThread.public_id == public_id, MessageThread.subject_id == subject_id
         )
     ).first()
+
+
+def _thread_of(db: Session, access: Access, public_id: str) -> MessageThread | None:
+    return _find_thread(db, access.subject_id, public_id)
+
+
+def _thread_to_write_in(
+    db: Session, thread: MessageThread | None, *, subject_id: int, unit_id: int, topic: str, now: datetime
+) -> MessageThread:
+    """The thread a new message goes into (a new one when there is none), with its latest activity now."""
+    if thread is None:
+        thread = MessageThread(
+            subject_id=subject_id,
+            service_unit_id=unit_id,
+            topic=topic.strip(),
+            created_at=now,
+            last_message_at=now,
+        )
+    thread.last_message_at = now
+    db.add(thread)
+    db.flush()
+    return thread
 
 
 def open_thread(db: Session, access: Access, public_id: str, now: datetime) -> ThreadView | None:
@@ -167,6 +189,7 @@ class Sent:
     thread_public_id: str | None = None
     problems: tuple[MessageProblem, ...] = ()
     not_taking_part: bool = False
+    thread_not_found: bool = False
 
 
 def send_message(
@@ -181,25 +204,16 @@ def send_message(
     """Send a new message (with a topic) or a reply (to a thread of the subject's) to the service unit."""
     thread = _thread_of(db, access, thread_public_id) if thread_public_id else None
     if thread_public_id and thread is None:
-        return Sent(problems=(MessageProblem.TOPIC_MISSING,))
+        return Sent(thread_not_found=True)
     problems = text_problems(text) + ([] if thread else topic_problems(topic))
     if problems:
         return Sent(problems=tuple(problems))
     unit_id = access.subject.service_unit_id
     if unit_id is None or not residence_of(db, access.subject).takes_part:
         return Sent(not_taking_part=True)
-    if thread is None:
-        thread = MessageThread(
-            subject_id=access.subject_id,
-            service_unit_id=unit_id,
-            topic=topic.strip(),
-            created_at=now,
-            last_message_at=now,
-        )
-        db.add(thread)
-        db.flush()
-    thread.last_message_at = now
-    db.add(thread)
+    thread = _thread_to_write_in(
+        db, thread, subject_id=access.subject_id, unit_id=unit_id, topic=topic, now=now
+    )
     db.add(
         Message(
             thread_id=thread.id or 0,
@@ -233,30 +247,15 @@ def post_service_message(
     subject = db.get(Person, subject_id)
     if subject is None or subject.service_unit_id is None:
         raise ValueError("the person has no home care service unit")
-    thread = None
-    if thread_public_id:
-        thread = db.exec(
-            select(MessageThread).where(
-                MessageThread.public_id == thread_public_id, MessageThread.subject_id == subject_id
-            )
-        ).first()
-        if thread is None:
-            raise ValueError("no such thread for this person")
+    thread = _find_thread(db, subject_id, thread_public_id) if thread_public_id else None
+    if thread_public_id and thread is None:
+        raise ValueError("no such thread for this person")
     problems = text_problems(text) + ([] if thread else topic_problems(topic))
     if problems:
         raise ValueError(", ".join(problems))
-    if thread is None:
-        thread = MessageThread(
-            subject_id=subject_id,
-            service_unit_id=subject.service_unit_id,
-            topic=topic.strip(),
-            created_at=now,
-            last_message_at=now,
-        )
-        db.add(thread)
-        db.flush()
-    thread.last_message_at = now
-    db.add(thread)
+    thread = _thread_to_write_in(
+        db, thread, subject_id=subject_id, unit_id=subject.service_unit_id, topic=topic, now=now
+    )
     message = Message(
         thread_id=thread.id or 0,
         from_service=True,

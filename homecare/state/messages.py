@@ -67,6 +67,8 @@ class MessagesState(SessionState):
             texts.setdefault(field, self._tr(f"messages.problem.{problem.value}", limit=MAX_TEXT_LENGTH))
         if sent.not_taking_part:
             texts["form"] = self._tr("messages.not_taking_part")
+        if sent.thread_not_found:
+            texts["form"] = self._tr("messages.not_found")
         return texts
 
     def _once(self, form: object) -> FormData | None:

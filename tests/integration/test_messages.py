@@ -69,7 +69,7 @@ def test_someone_elses_thread_cannot_be_opened_or_answered(cast_engine: Engine) 
         (summary,), _ = inbox(db, kari.id or 0, page=0, page_size=20)
         assert open_thread(db, access(db, NORA), summary.public_id, NOW) is None
         sent = send_message(db, access(db, NORA), text="Hello", now=NOW, thread_public_id=summary.public_id)
-        assert sent.thread_public_id is None
+        assert sent.thread_public_id is None and sent.thread_not_found
         assert db.exec(select(func.count()).select_from(Message)).one() == 3
 
 
