@@ -7,29 +7,48 @@ from collections.abc import Callable
 import reflex as rx
 from reflex.event import EventHandler
 from starlette.applications import Starlette
+from starlette.routing import Mount
 
 from homecare import routes
+from homecare.api.app import PREFIX as API_PREFIX
+from homecare.api.app import create_api
 from homecare.auth.relying_party import RelyingParty
 from homecare.auth.routes import LoginRoutes
+from homecare.downloads import DownloadRoutes
+from homecare.health import HealthRoutes
 from homecare.i18n import DEFAULT_LANGUAGE
+from homecare.logs import RequestIds, configure_logging
+from homecare.maintenance import run_in_app as run_maintenance
+from homecare.metrics import EventMetrics, metrics_routes
+from homecare.notify.runner import run_in_app
+from homecare.pages.accessibility import accessibility_page
+from homecare.pages.appointments import appointments_page
+from homecare.pages.development_outbox import development_outbox_page
 from homecare.pages.help import help_page
 from homecare.pages.home import home_page
+from homecare.pages.inbox import inbox_page
 from homecare.pages.login_failed import login_failed_page
-from homecare.pages.messages import inbox_page, new_message_page, thread_page
+from homecare.pages.messages import new_message_page, thread_page
 from homecare.pages.municipalities import municipalities_page
 from homecare.pages.my_page import my_page
 from homecare.pages.not_found import not_found_page
+from homecare.pages.notification_setup import notification_setup_page
 from homecare.pages.powers_of_attorney import powers_of_attorney_page
 from homecare.pages.representation import representation_page
 from homecare.pages.sessions import sessions_page
 from homecare.pages.terms import terms_page
 from homecare.pages.usage_log import usage_log_page
-from homecare.settings import get_settings, production_problems
+from homecare.preflight import deployment_problems
+from homecare.request_limits import UploadSizeLimit
+from homecare.settings import get_settings
+from homecare.state.appointments import AppointmentsState
+from homecare.state.development_outbox import DevelopmentOutboxState
 from homecare.state.i18n import I18nState, document_title
 from homecare.state.login_failed import LoginFailedState
 from homecare.state.messages import InboxState, NewMessageState, ThreadState
 from homecare.state.municipalities import MunicipalitiesState
 from homecare.state.my_page import MyPageState
+from homecare.state.notification_setup import NotificationSetupState
 from homecare.state.powers_of_attorney import PowersOfAttorneyState
 from homecare.state.representation import RepresentationState
 from homecare.state.session import SessionState
@@ -44,10 +63,20 @@ def _title(route: str) -> str:
 
 def _http_routes() -> Starlette:
     settings = get_settings()
-    return Starlette(routes=LoginRoutes(settings, RelyingParty(settings)).routes())
+    return Starlette(
+        routes=[
+            *LoginRoutes(settings, RelyingParty(settings)).routes(),
+            *DownloadRoutes(settings).routes(),
+            *HealthRoutes(settings).routes(),
+            *metrics_routes(settings),
+            Mount(API_PREFIX, app=create_api(settings)),
+        ]
+    )
 
 
-if problems := production_problems(get_settings()):
+configure_logging(json_lines=get_settings().is_production or get_settings().json_logs)
+
+if problems := deployment_problems():
     raise RuntimeError("refusing to start with unsafe production settings: " + "; ".join(problems))
 
 
@@ -55,8 +84,10 @@ app = rx.App(
     html_lang=DEFAULT_LANGUAGE,
     stylesheets=["/homecare.css"],
     head_components=[rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml")],
-    api_transformer=_http_routes(),
+    api_transformer=[_http_routes(), UploadSizeLimit, RequestIds],
 )
+
+app.add_middleware(EventMetrics())
 
 # Public pages show who is logged in, if anyone; the others load their data through the access check.
 PUBLIC = [SessionState.identify]
@@ -64,6 +95,7 @@ PAGES: tuple[tuple[Callable[[], rx.Component], str, list[EventHandler]], ...] = 
     (home_page, routes.HOME, PUBLIC),
     (municipalities_page, routes.MUNICIPALITIES, [*PUBLIC, MunicipalitiesState.load]),
     (help_page, routes.HELP, PUBLIC),
+    (accessibility_page, routes.ACCESSIBILITY, PUBLIC),
     (login_failed_page, routes.LOGIN_FAILED, [*PUBLIC, LoginFailedState.load]),
     (my_page, routes.MY_PAGE, [MyPageState.load]),
     (sessions_page, routes.SESSIONS, [SessionsState.load]),
@@ -74,7 +106,15 @@ PAGES: tuple[tuple[Callable[[], rx.Component], str, list[EventHandler]], ...] = 
     (inbox_page, routes.MESSAGES, [InboxState.load]),
     (new_message_page, routes.NEW_MESSAGE, [NewMessageState.load]),
     (thread_page, routes.THREAD, [ThreadState.load]),
+    (appointments_page, routes.APPOINTMENTS, [AppointmentsState.load]),
+    (notification_setup_page, routes.NOTIFICATION_SETUP, [NotificationSetupState.load]),
+    (development_outbox_page, routes.DEVELOPMENT_OUTBOX, [DevelopmentOutboxState.load]),
     (not_found_page, "404", PUBLIC),
 )
+# Notices owed in the outbox are sent from the app unless a dispatcher runs as its own process.
+app.register_lifespan_task(run_in_app)
+# What has run out is deleted every hour (sessions, sent notices, the usage log after its retention).
+app.register_lifespan_task(run_maintenance)
+
 for page, route, on_load in PAGES:
     app.add_page(page, route=route, title=_title(route), on_load=[I18nState.sync_document, *on_load])

@@ -16,7 +16,7 @@ from urllib.parse import urlencode, urlsplit
 from sqlalchemy.engine import Engine
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from homecare import routes
@@ -27,6 +27,7 @@ from homecare.auth.sessions import (
     SESSION_COOKIE,
     EndedSession,
     begin_login,
+    end_provider_sessions,
     end_session,
     new_secret,
     start_session,
@@ -36,8 +37,10 @@ from homecare.db import session_scope
 from homecare.domain.login import LoginProblem
 from homecare.domain.usage import UsageOutcome
 from homecare.i18n import supported_language
+from homecare.metrics import LOGINS
 from homecare.models import LoginAttempt
 from homecare.models.columns import utc_now
+from homecare.rate_limits import AbuseLimits, abuse_limits_from, client_address
 from homecare.services.people import find_by_national_id
 from homecare.services.usage_log import UsageAction, record_use
 from homecare.settings import Settings
@@ -45,6 +48,8 @@ from homecare.settings import Settings
 log = logging.getLogger(__name__)
 
 Handler = Callable[["LoginRoutes", Request], Awaitable[Response]]
+# A logout token is a signed JWT of a few hundred bytes; anything much longer is not one.
+MAX_LOGOUT_TOKEN_LENGTH = 8192
 
 
 def _ends_on_the_error_page(handler: Handler) -> Handler:
@@ -72,6 +77,11 @@ class LoginRoutes:
     relying_party: RelyingParty
     engine: Engine | None = None
     clock: Callable[[], datetime] = utc_now
+    limits: AbuseLimits | None = None
+
+    def __post_init__(self) -> None:
+        if self.limits is None:
+            self.limits = abuse_limits_from(self.settings)
 
     def routes(self) -> list[Route]:
         return [
@@ -79,6 +89,7 @@ class LoginRoutes:
             Route(routes.AUTH_CALLBACK, self.callback, methods=["GET"]),
             Route(routes.AUTH_LOGOUT, self.logout, methods=["POST"]),
             Route(routes.AUTH_LOGGED_OUT, self.logged_out, methods=["GET"]),
+            Route(routes.AUTH_BACKCHANNEL_LOGOUT, self.backchannel_logout, methods=["POST"]),
         ]
 
     @property
@@ -107,6 +118,7 @@ class LoginRoutes:
         )
 
     def _failed(self, problem: LoginProblem) -> Response:
+        LOGINS.labels(problem.value).inc()
         response = RedirectResponse(
             f"{routes.LOGIN_FAILED}?{urlencode({'reason': problem.value})}", status_code=303
         )
@@ -115,6 +127,15 @@ class LoginRoutes:
 
     @_ends_on_the_error_page
     async def login(self, request: Request) -> Response:
+        address = client_address(
+            request.client.host if request.client else None,
+            request.headers.get("x-forwarded-for"),
+            self.settings.proxy_hops,
+        )
+        assert self.limits is not None
+        if await run_in_threadpool(self.limits.login, address):
+            log.warning("login refused: too many from one address")
+            return self._failed(LoginProblem.TOO_MANY)
         language = supported_language(request.query_params.get("lang"))
         nonce, code_verifier, now = new_secret(), new_code_verifier(), self.clock()
 
@@ -173,6 +194,7 @@ class LoginRoutes:
         token = await run_in_threadpool(self._start, verified, attempt.language, user_agent)
         if token is None:
             return self._failed(LoginProblem.UNKNOWN_PERSON)
+        LOGINS.labels("ok").inc()
         response = RedirectResponse(routes.MY_PAGE, status_code=303)
         self._delete_cookie(response, self._login_cookie)
         # A session cookie (no Max-Age): it goes when the browser closes; the row limits its life anyway.
@@ -227,6 +249,29 @@ class LoginRoutes:
 
     async def logged_out(self, request: Request) -> Response:
         return RedirectResponse(routes.HOME, status_code=303)
+
+    async def backchannel_logout(self, request: Request) -> Response:
+        """The provider, server to server: a person logged out of the national login elsewhere, so their
+        sessions here end too. No cookie is involved; the signed logout token is the authority."""
+        headers = {"Cache-Control": "no-store"}
+        try:
+            form = await request.form(max_files=0, max_fields=4)
+            token = form.get("logout_token")
+            if not isinstance(token, str) or len(token) > MAX_LOGOUT_TOKEN_LENGTH:
+                raise LoginError(LoginProblem.INVALID_TOKEN, "no logout_token")
+            sid = await self.relying_party.verify_logout_token(token)
+        except (LoginError, ValueError, KeyError) as error:
+            log.warning("back-channel logout refused: %s", getattr(error, "detail", type(error).__name__))
+            return JSONResponse({"error": "invalid_request"}, status_code=400, headers=headers)
+        now = self.clock()
+
+        def end() -> list[int]:
+            with session_scope(self.engine) as db:
+                return end_provider_sessions(db, sid, now)
+
+        actors = await run_in_threadpool(end)
+        log.info("back-channel logout ended %d session(s)", len(actors))
+        return Response(status_code=200, headers=headers)
 
 
 def _origin(url: str) -> str:

@@ -35,6 +35,7 @@ class EndReason(StrEnum):
     IDLE = "idle"
     EXPIRED = "expired"
     ENDED_FROM_OTHER_SESSION = "ended_by_person"
+    PROVIDER_LOGOUT = "provider_logout"
 
 
 @dataclass(frozen=True)
@@ -180,6 +181,21 @@ def _end(db: Session, row: LoginSession, now: datetime, reason: EndReason) -> No
     row.end_reason = reason
     row.id_token_hint = None
     db.add(row)
+
+
+def end_provider_sessions(db: Session, idp_sid: str, now: datetime) -> list[int]:
+    """The provider logged this login out (elsewhere): end every live session of ours it started. Ending
+    them again is no error, so a logout token that comes twice changes nothing more. Returns the actors."""
+    rows = db.exec(
+        select(LoginSession).where(LoginSession.idp_sid == idp_sid, col(LoginSession.ended_at).is_(None))
+    ).all()
+    for row in rows:
+        _end(db, row, now, EndReason.PROVIDER_LOGOUT)
+        record_use(
+            db, action=UsageAction.LOGOUT, actor_id=row.actor_id, subject_id=row.actor_id, at=now,
+            detail="logged out of the national login",
+        )  # fmt: skip
+    return [row.actor_id for row in rows]
 
 
 @dataclass(frozen=True)

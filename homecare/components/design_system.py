@@ -118,6 +118,20 @@ class Checkbox(_DesignSystemComponent):
     error: Var[bool]
 
 
+class RadioButton(_DesignSystemComponent):
+    """One choice of several, with its label; put them in a FormGroup, which gives them one name."""
+
+    library = _entry("RadioButton")
+    tag = "HnRadioButton"
+
+    label: Var[str | rx.Component]
+    input_id: Var[str]
+    name: Var[str]
+    value: Var[str]
+    default_checked: Var[bool]
+    error: Var[bool]
+
+
 class FormGroup(_DesignSystemComponent, MemoizationLeaf):
     """A fieldset with a legend and one error for the group.
 
@@ -228,6 +242,7 @@ button = Button.create
 text_input = Input.create
 textarea = Textarea.create
 checkbox = Checkbox.create
+radio_button = RadioButton.create
 form_group = FormGroup.create
 select = Select.create
 notification_panel = NotificationPanel.create

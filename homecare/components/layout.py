@@ -23,6 +23,7 @@ PUBLIC_NAVIGATION: tuple[tuple[str, str], ...] = (
 )
 LOGGED_IN_NAVIGATION: tuple[tuple[str, str], ...] = (
     (routes.MESSAGES, "nav.messages"),
+    (routes.APPOINTMENTS, "nav.appointments"),
     (routes.POWERS_OF_ATTORNEY, "nav.powers_of_attorney"),
     (routes.USAGE_LOG, "nav.usage_log"),
 )
@@ -70,17 +71,34 @@ def logout_button(text_key: str = "shell.log_out", variant: str = "outline") -> 
     )
 
 
+def profile_menu() -> rx.Component:
+    """The actor's name opens "Profile and settings" (a native disclosure, known to screen readers)."""
+    return rx.el.details(
+        rx.el.summary(
+            rx.el.span(t("shell.logged_in_as"), class_name="hc-visually-hidden"),
+            " ",
+            rx.el.span(SessionState.actor_name, class_name="hc-actor-name"),
+            class_name="hc-actor",
+        ),
+        rx.el.nav(
+            rx.el.p(t("setup.profile_menu"), class_name="hc-strong"),
+            rx.el.ul(
+                rx.el.li(internal_link(t("setup.title"), routes.NOTIFICATION_SETUP)),
+                rx.el.li(internal_link(t("my_page.sessions_link"), routes.SESSIONS)),
+            ),
+            aria_label=t("setup.profile_menu"),
+            class_name="hc-profile-menu",
+        ),
+        class_name="hc-profile",
+    )
+
+
 def user_area() -> rx.Component:
     return rx.el.div(
         rx.cond(
             SessionState.logged_in,
             rx.fragment(
-                rx.el.p(
-                    rx.el.span(t("shell.logged_in_as"), class_name="hc-visually-hidden"),
-                    " ",
-                    rx.el.span(SessionState.actor_name, class_name="hc-actor-name"),
-                    class_name="hc-actor",
-                ),
+                profile_menu(),
                 logout_button(),
             ),
             login_link(),
@@ -208,6 +226,7 @@ def footer() -> rx.Component:
     return rx.el.footer(
         rx.el.div(
             rx.el.p(t("shell.footer_helpline"), " ", phone_link(HELPLINE), "."),
+            rx.el.p(internal_link(t("shell.footer_accessibility"), routes.ACCESSIBILITY)),
             *([] if get_settings().is_production else [rx.el.p(t("shell.footer_about"))]),
             class_name="hc-container",
         ),

@@ -43,3 +43,4 @@ class LoginProblem(StrEnum):
     INVALID_TOKEN = "invalid_token"
     ACR_TOO_LOW = "acr_too_low"
     UNKNOWN_PERSON = "unknown_person"
+    TOO_MANY = "too_many"

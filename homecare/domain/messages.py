@@ -33,7 +33,8 @@ def normalize_text(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
-def _has_control_characters(text: str, allowed: frozenset[str] = frozenset()) -> bool:
+def has_control_characters(text: str, allowed: frozenset[str] = frozenset()) -> bool:
+    """Whether `text` holds control characters besides those `allowed` (a keyboard never types them)."""
     return any(unicodedata.category(char) == "Cc" and char not in allowed for char in text)
 
 
@@ -44,7 +45,7 @@ def topic_problems(topic: str) -> list[MessageProblem]:
     problems = []
     if len(topic) > MAX_TOPIC_LENGTH:
         problems.append(MessageProblem.TOPIC_TOO_LONG)
-    if _has_control_characters(topic):
+    if has_control_characters(topic):
         problems.append(MessageProblem.TOPIC_HAS_CONTROL_CHARACTERS)
     return problems
 
@@ -56,7 +57,7 @@ def text_problems(text: str) -> list[MessageProblem]:
     problems = []
     if len(text) > MAX_TEXT_LENGTH:
         problems.append(MessageProblem.TEXT_TOO_LONG)
-    if _has_control_characters(text, _ALLOWED_IN_TEXT):
+    if has_control_characters(text, _ALLOWED_IN_TEXT):
         problems.append(MessageProblem.TEXT_HAS_CONTROL_CHARACTERS)
     return problems
 

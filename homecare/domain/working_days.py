@@ -16,7 +16,8 @@ _SATURDAY = 5
 # Our language codes mapped to the holidays package's locale codes. A language is always passed because
 # with language=None the package picks names from the process locale, so the same code would give
 # Norwegian names on one server and English on another.
-_PACKAGE_LANGUAGES = {"nb": "no", "en": "en_US"}
+# The holidays package names Norway's holidays in Bokmål and English only: Nynorsk and Sámi get Bokmål's.
+_PACKAGE_LANGUAGES = {"nb": "no", "nn": "no", "se": "no", "en": "en_US"}
 
 
 @lru_cache(maxsize=64)
@@ -68,7 +69,7 @@ def add_working_days(day: date, n: int) -> date:
 
 
 def public_holiday_name(day: date, language: str = "nb") -> str | None:
-    """The name of the public holiday on `day` in `language` ("nb" or "en"), or None if it is not one.
+    """The name of the public holiday on `day` in `language` (nb, nn, se or en), or None if it is not one.
 
     Ordinary Sundays are not reported as holidays.
     """

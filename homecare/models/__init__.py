@@ -11,6 +11,9 @@ SQLModel.metadata.naming_convention = {
     "pk": "pk_%(table_name)s",
 }
 
+from homecare.models.api_clients import ApiClient, IdempotentResponse  # noqa: E402
+from homecare.models.attachments import Attachment  # noqa: E402
+from homecare.models.citizen_events import CitizenEvent, CitizenEventKind  # noqa: E402
 from homecare.models.messages import Message, MessageThread  # noqa: E402
 from homecare.models.notifications import NotificationPreference, OutboxItem, OutboxStatus  # noqa: E402
 from homecare.models.people import Person, TermsConsent  # noqa: E402
@@ -21,8 +24,13 @@ from homecare.models.usage_log import UsageLogEntry  # noqa: E402
 from homecare.models.visits import HomeVisit  # noqa: E402
 
 __all__ = [
+    "ApiClient",
+    "Attachment",
+    "CitizenEvent",
+    "CitizenEventKind",
     "District",
     "HomeVisit",
+    "IdempotentResponse",
     "LoginAttempt",
     "LoginSession",
     "Message",

@@ -23,6 +23,8 @@ class MessageThread(SQLModel, table=True):
     service_unit_id: int = Field(foreign_key="serviceunit.id", index=True)
     topic: str = Field(max_length=100)
     external_id: str | None = Field(default=None, max_length=100)
+    # A thread the portal keeps for one purpose (requests for a new time), found again by it.
+    purpose: str | None = Field(default=None, max_length=30)
     created_at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime)
     last_message_at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime)
 

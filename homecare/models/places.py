@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -16,6 +16,9 @@ class Municipality(SQLModel, table=True):
     name: str = Field(max_length=100, index=True)
     takes_part: bool = False
     taking_part_since: date | None = None
+    # The deadline for cancelling a visit here: `cancel_cutoff` o'clock, so many working days before it.
+    cancel_cutoff: time = Field(default=time(15, 0), sa_column_kwargs={"server_default": "15:00:00"})
+    cancel_working_days_before: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
 
 
 class District(SQLModel, table=True):

@@ -14,8 +14,10 @@ from homecare.models.columns import UtcDateTime, enum_type, utc_now
 class UsageLogEntry(SQLModel, table=True):
     """One use; `actor_id` is empty when the municipality's system acted."""
 
+    # The log page reads a subject's entries newest first (at, then id) up to an id: with the id in the index,
+    # counting them and finding a page's entries need not visit the table, however long the log.
     __table_args__ = (
-        sa.Index("ix_usagelogentry_subject_at", "subject_id", "at"),
+        sa.Index("ix_usagelogentry_subject_at_id", "subject_id", "at", "id"),
         sa.Index("ix_usagelogentry_actor_at", "actor_id", "at"),
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -20,6 +21,8 @@ class HomeVisit(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
+    # The visit's name towards the browser: random, so that no one can count or guess other people's visits.
+    public_id: str = Field(default_factory=lambda: secrets.token_urlsafe(12), max_length=32, unique=True)
     subject_id: int = Field(foreign_key="person.id")
     service_unit_id: int = Field(foreign_key="serviceunit.id")
     external_id: str | None = Field(default=None, max_length=100)
@@ -31,6 +34,7 @@ class HomeVisit(SQLModel, table=True):
     completed_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     cancelled_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     cancelled_by_id: int | None = Field(default=None, foreign_key="person.id")
+    cancel_reason_code: str | None = Field(default=None, max_length=30)
     cancel_reason: str | None = Field(default=None, max_length=500)
     version: int = 1
     updated_at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime)

@@ -1,4 +1,4 @@
-"""Meldinger: the inbox, a thread with its reply form, and a new message."""
+"""Meldinger: a thread with its reply form, and a new message (the inbox is in pages/inbox.py)."""
 
 from __future__ import annotations
 
@@ -6,16 +6,15 @@ import reflex as rx
 
 from homecare import routes
 from homecare.components import design_system as ds
-from homecare.components.layout import internal_link, page_layout, pager
+from homecare.components.attachments import attachment_picker, sent_attachments
+from homecare.components.layout import internal_link, page_layout
 from homecare.domain.messages import MAX_TEXT_LENGTH, MAX_TOPIC_LENGTH
+from homecare.pages.inbox import not_taking_part
 from homecare.state.i18n import t
 from homecare.state.messages import (
-    PAGE_SIZE,
-    InboxState,
     MessageRow,
     MessagesState,
     NewMessageState,
-    ThreadRow,
     ThreadState,
 )
 
@@ -26,10 +25,6 @@ def _before_writing(state: type[MessagesState]) -> rx.Component:
         rx.el.p(state.answer_by, class_name="hc-strong"),
         ds.notification_panel(rx.el.p(t("messages.urgent")), variant="warn", size="small"),
     )
-
-
-def _not_taking_part() -> rx.Component:
-    return ds.notification_panel(rx.el.p(t("messages.not_taking_part")), variant="info")
 
 
 def _text_field(state: type[MessagesState], field_id: str) -> rx.Component:
@@ -52,54 +47,13 @@ def _form_error(state: type[MessagesState]) -> rx.Component:
     )
 
 
-def _thread_row(row: rx.Var[ThreadRow]) -> rx.Component:
-    return rx.el.li(
-        rx.el.p(
-            internal_link(row.topic, routes.MESSAGES + "/" + row.public_id, class_name="hc-strong"),
-            rx.cond(row.unread > 0, rx.fragment(" ", ds.badge(row.unread_text, color="cherry"))),
-        ),
-        rx.el.p(row.last_preview),
-        rx.el.p(row.when, class_name="hc-help-text"),
-        class_name="hc-session",
-    )
-
-
-def inbox_page() -> rx.Component:
-    return page_layout(
-        routes.MESSAGES,
-        ds.title(t("messages.title"), html_markup="h1", appearance="title1"),
-        rx.el.p(t("messages.intro"), class_name="hc-lead"),
-        rx.cond(
-            InboxState.loaded,
-            rx.fragment(
-                rx.cond(
-                    InboxState.takes_part,
-                    rx.el.p(
-                        internal_link(t("messages.new_button"), routes.NEW_MESSAGE, class_name="hc-button")
-                    ),
-                    _not_taking_part(),
-                ),
-                rx.cond(
-                    InboxState.threads.length() > 0,
-                    rx.el.ul(rx.foreach(InboxState.threads, _thread_row), class_name="hc-session-list"),
-                    rx.el.p(t("messages.empty")),
-                ),
-                rx.cond(
-                    InboxState.total > PAGE_SIZE,
-                    pager(InboxState, "messages.title"),
-                ),
-            ),
-            ds.loader(aria_label=t("shell.loading"), size="medium"),
-        ),
-    )
-
-
 def _message(row: rx.Var[MessageRow]) -> rx.Component:
     return rx.el.li(
         rx.el.p(rx.el.span(row.author, class_name="hc-strong")),
         rx.el.p(row.when, class_name="hc-help-text"),
         # Text, never HTML: React escapes it, and the line breaks are kept by CSS.
         rx.el.p(row.body, class_name="hc-message-body"),
+        sent_attachments(row.attachments),
         class_name=rx.cond(row.from_service, "hc-session hc-from-service", "hc-session"),
     )
 
@@ -127,6 +81,7 @@ def thread_page() -> rx.Component:
                                     type="hidden", name="form_version", value=ThreadState.form_version
                                 ),
                                 _text_field(ThreadState, "reply-text"),
+                                attachment_picker(ThreadState, "reply-attachments"),
                                 rx.el.div(
                                     ds.button(t("messages.send"), type="submit"), class_name="hc-actions"
                                 ),
@@ -136,7 +91,7 @@ def thread_page() -> rx.Component:
                             ),
                             class_name="hc-section",
                         ),
-                        _not_taking_part(),
+                        not_taking_part(),
                     ),
                 ),
                 rx.fragment(
@@ -172,13 +127,14 @@ def new_message_page() -> rx.Component:
                             error_text=NewMessageState.topic_error,
                         ),
                         _text_field(NewMessageState, "message-text"),
+                        attachment_picker(NewMessageState, "message-attachments"),
                         rx.el.div(ds.button(t("messages.send"), type="submit"), class_name="hc-actions"),
                         on_submit=NewMessageState.send,
                         key=NewMessageState.form_version,
                         class_name="hc-form",
                     ),
                 ),
-                _not_taking_part(),
+                not_taking_part(),
             ),
             ds.loader(aria_label=t("shell.loading"), size="medium"),
         ),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.components.react_router.dom import ReactRouterLink
 
 from homecare import routes
 from homecare.components import design_system as ds
@@ -51,6 +52,19 @@ def my_page() -> rx.Component:
                         rx.el.li(internal_link(t("my_page.sessions_link"), routes.SESSIONS)),
                         rx.el.li(internal_link(t("nav.powers_of_attorney"), routes.POWERS_OF_ATTORNEY)),
                         rx.el.li(internal_link(t("nav.usage_log"), routes.USAGE_LOG)),
+                        # One's own data only: a representative reads the other person's in the portal.
+                        rx.cond(
+                            MyPageState.on_behalf,
+                            rx.fragment(),
+                            rx.el.li(
+                                ReactRouterLink.create(
+                                    t("my_page.download_data"),
+                                    to=routes.DATA_EXPORT,
+                                    reload_document=True,
+                                    download=t("my_page.download_data_name"),
+                                )
+                            ),
+                        ),
                         class_name="hc-link-list",
                     ),
                     class_name="hc-section",

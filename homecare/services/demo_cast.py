@@ -82,20 +82,22 @@ class PlaceSeed:
     takes_part: bool
     since: date | None = None
     service_unit: str | None = None
+    # The unit's phone number, for what cannot be done here (a synthetic number, like everything in the cast).
+    phone: str | None = None
 
 
 MUNICIPALITIES: dict[str, PlaceSeed] = {
-    "4601": PlaceSeed("Bergen", True, date(2020, 9, 1), "Hjemmesykepleien Bergenhus"),
+    "4601": PlaceSeed("Bergen", True, date(2020, 9, 1), "Hjemmesykepleien Bergenhus", "55 00 00 01"),
     "0301": PlaceSeed("Oslo", False),
-    "5001": PlaceSeed("Trondheim", True, date(2022, 1, 10), "Hjemmesykepleien Midtbyen"),
-    "3216": PlaceSeed("Vestby", True, date(2019, 6, 3), "Hjemmetjenesten i Vestby"),
-    "1804": PlaceSeed("Bodø", True, date(2023, 5, 2), "Hjemmetjenesten Bodø sentrum"),
+    "5001": PlaceSeed("Trondheim", True, date(2022, 1, 10), "Hjemmesykepleien Midtbyen", "73 00 00 01"),
+    "3216": PlaceSeed("Vestby", True, date(2019, 6, 3), "Hjemmetjenesten i Vestby", "64 00 00 01"),
+    "1804": PlaceSeed("Bodø", True, date(2023, 5, 2), "Hjemmetjenesten Bodø sentrum", "75 00 00 01"),
     "1103": PlaceSeed("Stavanger", False),
     "5501": PlaceSeed("Tromsø", False),
 }
 DISTRICTS: dict[str, tuple[PlaceSeed, ...]] = {
     "0301": (
-        PlaceSeed("Bydel Frogner", True, date(2021, 3, 15), "Hjemmetjenesten Frogner"),
+        PlaceSeed("Bydel Frogner", True, date(2021, 3, 15), "Hjemmetjenesten Frogner", "23 00 00 01"),
         PlaceSeed("Bydel Grünerløkka", False),
     ),
 }
@@ -146,7 +148,7 @@ def _seed_places(session: Session) -> dict[str, ServiceUnit]:
         session.add(municipality)
         session.flush()
         if place.service_unit:
-            units[number] = _add_unit(session, place.service_unit, municipality.id)
+            units[number] = _add_unit(session, place, municipality.id)
         for district_place in DISTRICTS.get(number, ()):
             district = District(
                 municipality_id=municipality.id,
@@ -158,16 +160,18 @@ def _seed_places(session: Session) -> dict[str, ServiceUnit]:
             session.flush()
             if district_place.service_unit:
                 units[f"{number}/{district_place.name}"] = _add_unit(
-                    session, district_place.service_unit, municipality.id, district.id
+                    session, district_place, municipality.id, district.id
                 )
     return units
 
 
 def _add_unit(
-    session: Session, name: str, municipality_id: int | None, district_id: int | None = None
+    session: Session, place: PlaceSeed, municipality_id: int | None, district_id: int | None = None
 ) -> ServiceUnit:
-    assert municipality_id is not None
-    unit = ServiceUnit(name=name, municipality_id=municipality_id, district_id=district_id)
+    assert municipality_id is not None and place.service_unit is not None
+    unit = ServiceUnit(
+        name=place.service_unit, municipality_id=municipality_id, district_id=district_id, phone=place.phone
+    )
     session.add(unit)
     session.flush()
     return unit

@@ -6,8 +6,10 @@ the messages are about, whoever of the actor and the representatives wrote or re
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 
 from sqlmodel import Session, col, func, select, update
 
@@ -18,8 +20,10 @@ from homecare.domain.messages import (
     text_problems,
     topic_problems,
 )
-from homecare.models import Message, MessageThread, Person, ServiceUnit
+from homecare.domain.public_ids import is_public_id
+from homecare.models import CitizenEvent, CitizenEventKind, Message, MessageThread, Person, ServiceUnit
 from homecare.services.access import Access
+from homecare.services.attachments import AttachmentView, attach, attachments_of, drafts_to_send
 from homecare.services.events import ServiceMessagePosted, publish
 from homecare.services.people import residence_of
 from homecare.services.usage_log import UsageAction, record_use
@@ -45,6 +49,7 @@ class MessageView:
     on_behalf_of: str | None
     body: str
     created_at: datetime
+    attachments: tuple[AttachmentView, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -111,6 +116,8 @@ def inbox(db: Session, subject_id: int, *, page: int, page_size: int) -> tuple[l
 
 def _find_thread(db: Session, subject_id: int, public_id: str) -> MessageThread | None:
     """The subject's thread with this public id; another person's thread is as good as none."""
+    if not is_public_id(public_id):
+        return None
     return db.exec(
         select(MessageThread).where(
             MessageThread.public_id == public_id, MessageThread.subject_id == subject_id
@@ -122,8 +129,30 @@ def _thread_of(db: Session, access: Access, public_id: str) -> MessageThread | N
     return _find_thread(db, access.subject_id, public_id)
 
 
+class ThreadPurpose(StrEnum):
+    """A thread the portal keeps for one purpose, found again by it."""
+
+    NEW_TIME_REQUESTS = "new_time_requests"
+
+
+def thread_for_purpose(db: Session, access: Access, purpose: ThreadPurpose) -> str | None:
+    """The public id of the subject's thread for `purpose`, if there is one yet."""
+    return db.exec(
+        select(MessageThread.public_id)
+        .where(MessageThread.subject_id == access.subject_id, MessageThread.purpose == purpose)
+        .order_by(col(MessageThread.id))
+    ).first()
+
+
 def _thread_to_write_in(
-    db: Session, thread: MessageThread | None, *, subject_id: int, unit_id: int, topic: str, now: datetime
+    db: Session,
+    thread: MessageThread | None,
+    *,
+    subject_id: int,
+    unit_id: int,
+    topic: str,
+    now: datetime,
+    purpose: ThreadPurpose | None = None,
 ) -> MessageThread:
     """The thread a new message goes into (a new one when there is none), with its latest activity now."""
     if thread is None:
@@ -131,6 +160,7 @@ def _thread_to_write_in(
             subject_id=subject_id,
             service_unit_id=unit_id,
             topic=topic.strip(),
+            purpose=purpose,
             created_at=now,
             last_message_at=now,
         )
@@ -159,18 +189,27 @@ def open_thread(db: Session, access: Access, public_id: str, now: datetime) -> T
     people_ids = {m.author_person_id for m in messages} | {m.on_behalf_of_id for m in messages}
     people = {p.id: p for p in db.exec(select(Person).where(col(Person.id).in_(people_ids - {None})))}
     unit_name = unit.name if unit else ""
+    attachments = attachments_of(db, [message.id for message in messages if message.id is not None])
     return ThreadView(
         public_id=thread.public_id,
         topic=thread.topic,
         service_unit=unit_name,
-        messages=[_view(message, people, unit_name) for message in messages],
+        messages=[
+            _view(message, people, unit_name, tuple(attachments.get(message.id or 0, ())))
+            for message in messages
+        ],
     )
 
 
-def _view(message: Message, people: dict[int | None, Person], unit_name: str) -> MessageView:
+def _view(
+    message: Message,
+    people: dict[int | None, Person],
+    unit_name: str,
+    attachments: tuple[AttachmentView, ...],
+) -> MessageView:
     if message.from_service:
         author = ", ".join(part for part in (unit_name, message.staff_name) if part)
-        return MessageView(True, author, None, message.body, message.created_at)
+        return MessageView(True, author, None, message.body, message.created_at, attachments)
     author_person = people.get(message.author_person_id)
     on_behalf = people.get(message.on_behalf_of_id) if message.on_behalf_of_id else None
     return MessageView(
@@ -179,6 +218,7 @@ def _view(message: Message, people: dict[int | None, Person], unit_name: str) ->
         on_behalf.full_name if on_behalf else None,
         message.body,
         message.created_at,
+        attachments,
     )
 
 
@@ -190,6 +230,8 @@ class Sent:
     problems: tuple[MessageProblem, ...] = ()
     not_taking_part: bool = False
     thread_not_found: bool = False
+    # An attachment was removed meanwhile (in another tab, or after a day unsent); nothing was sent.
+    attachments_gone: bool = False
 
 
 def send_message(
@@ -200,8 +242,12 @@ def send_message(
     now: datetime,
     topic: str = "",
     thread_public_id: str | None = None,
+    attachment_ids: Sequence[str] = (),
+    purpose: ThreadPurpose | None = None,
+    about_visit_id: int | None = None,
 ) -> Sent:
-    """Send a new message (with a topic) or a reply (to a thread of the subject's) to the service unit."""
+    """Send a new message (with a topic) or a reply (to a thread of the subject's) to the service unit,
+    with the actor's draft attachments. A message `about_visit_id` is a request for a new time for it."""
     thread = _thread_of(db, access, thread_public_id) if thread_public_id else None
     if thread_public_id and thread is None:
         return Sent(thread_not_found=True)
@@ -211,22 +257,38 @@ def send_message(
     unit_id = access.subject.service_unit_id
     if unit_id is None or not residence_of(db, access.subject).takes_part:
         return Sent(not_taking_part=True)
+    drafts = drafts_to_send(db, access, attachment_ids)
+    if drafts is None:
+        return Sent(attachments_gone=True)
     thread = _thread_to_write_in(
-        db, thread, subject_id=access.subject_id, unit_id=unit_id, topic=topic, now=now
+        db, thread, subject_id=access.subject_id, unit_id=unit_id, topic=topic, now=now, purpose=purpose
     )
+    message = Message(
+        thread_id=thread.id or 0,
+        from_service=False,
+        author_person_id=access.actor_id,
+        on_behalf_of_id=access.subject_id if access.on_behalf else None,
+        body=normalize_text(text),
+        created_at=now,
+    )
+    db.add(message)
+    db.flush()
+    attach(db, drafts, message.id or 0)
+    kind = CitizenEventKind.NEW_TIME_REQUESTED if about_visit_id else CitizenEventKind.MESSAGE_SENT
     db.add(
-        Message(
-            thread_id=thread.id or 0,
-            from_service=False,
-            author_person_id=access.actor_id,
-            on_behalf_of_id=access.subject_id if access.on_behalf else None,
-            body=normalize_text(text),
+        CitizenEvent(
+            # The unit the thread is with (a reply in an old thread goes where that thread went).
+            service_unit_id=thread.service_unit_id,
+            kind=kind,
+            dedup_key=f"{kind.value}:{message.id}",
+            subject_id=access.subject_id,
+            visit_id=about_visit_id,
+            message_id=message.id,
             created_at=now,
         )
     )
-    record_use(
-        db, action=UsageAction.MESSAGE_SENT, actor_id=access.actor_id, subject_id=access.subject_id, at=now
-    )
+    action = UsageAction.NEW_TIME_REQUESTED if about_visit_id else UsageAction.MESSAGE_SENT
+    record_use(db, action=action, actor_id=access.actor_id, subject_id=access.subject_id, at=now)
     return Sent(thread_public_id=thread.public_id)
 
 

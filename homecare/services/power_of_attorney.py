@@ -22,6 +22,7 @@ from homecare.domain.power_of_attorney import (
 from homecare.domain.time_zone import OSLO
 from homecare.domain.usage import UsageOutcome
 from homecare.models import Person, PowerOfAttorney, PowerOfAttorneyArea
+from homecare.services.events import PowerOfAttorneyEnded, PowerOfAttorneyGranted, publish
 from homecare.services.people import find_by_national_id
 from homecare.services.terms import has_accepted
 from homecare.services.usage_log import UsageAction, record_use
@@ -97,6 +98,15 @@ def representable(db: Session, actor_id: int, now: datetime) -> list[Person]:
     return sorted(people.values(), key=lambda person: person.full_name)
 
 
+def representatives(db: Session, subject_id: int, now: datetime) -> list[Person]:
+    """Who may act for the subject now: the grantees of grants in force that cover the portal."""
+    grants = _grants(
+        db, PowerOfAttorney.grantor_id == subject_id, col(PowerOfAttorney.ended_at).is_(None), now=now
+    )
+    people = {grant.grantee.id: grant.grantee for grant in grants if grant.in_force and covers(grant.areas)}
+    return sorted(people.values(), key=lambda person: person.id or 0)
+
+
 def may_represent(db: Session, *, actor_id: int, subject_id: int, now: datetime) -> bool:
     """Whether the actor may act for the subject now: themself, or by a grant in force covering the portal."""
     if actor_id == subject_id:
@@ -156,9 +166,10 @@ def grant(
             outcome=UsageOutcome.DENIED, detail=",".join(problems),
         )  # fmt: skip
         return problems
-    _write_grant(db, grantor_id, _id(grantee), request.areas, request.valid_to, now)
+    row = _write_grant(db, grantor_id, _id(grantee), request.areas, request.valid_to, now)
     for subject_id in (grantor_id, _id(grantee)):
         record_use(db, action=UsageAction.POA_GRANTED, actor_id=grantor_id, subject_id=subject_id, at=now)
+    publish(db, PowerOfAttorneyGranted(grantor_id, _id(grantee), row.id or 0, now))
     return []
 
 
@@ -222,6 +233,7 @@ def end_grant(db: Session, *, person_id: int, grant_id: int, now: datetime) -> b
         return False
     for subject_id in (row.grantor_id, row.grantee_id):
         record_use(db, action=UsageAction.POA_ENDED, actor_id=person_id, subject_id=subject_id, at=now)
+    publish(db, PowerOfAttorneyEnded(row.grantor_id, row.grantee_id, grant_id, person_id, now))
     return True
 
 

@@ -31,6 +31,15 @@ class UsageAction(StrEnum):
     POA_ENDED = "poa_ended"
     READ_MESSAGES = "read_messages"
     MESSAGE_SENT = "message_sent"
+    ATTACHMENT_OPENED = "attachment_opened"
+    READ_APPOINTMENTS = "read_appointments"
+    VISIT_CANCELLED = "visit_cancelled"
+    NEW_TIME_REQUESTED = "new_time_requested"
+    CALENDAR_DOWNLOADED = "calendar_downloaded"
+    DATA_EXPORTED = "data_exported"
+    NOTIFICATIONS_CHANGED = "notifications_changed"
+    CONTACT_CHANGED = "contact_changed"
+    API_REFUSED = "api_refused"
 
 
 def record_use(
@@ -79,14 +88,23 @@ def usage_log_page(
 ) -> tuple[list[UsageLogLine], int]:
     """One page of the subject's log up to entry `up_to_id`, newest first, and how many entries that is."""
     mine = (UsageLogEntry.subject_id == subject_id, col(UsageLogEntry.id) <= up_to_id)
+    newest_first = (col(UsageLogEntry.at).desc(), col(UsageLogEntry.id).desc())
     total = session.exec(select(func.count()).select_from(UsageLogEntry).where(*mine)).one()
-    rows = session.exec(
-        select(UsageLogEntry, Person)
-        .join(Person, col(Person.id) == UsageLogEntry.actor_id, isouter=True)
+    # The page's entries are picked from the index alone; only those are read and joined to their actors, so a
+    # deep page of a long log costs little more than the first.
+    on_page = (
+        select(UsageLogEntry.id)
         .where(*mine)
-        .order_by(col(UsageLogEntry.at).desc(), col(UsageLogEntry.id).desc())
+        .order_by(*newest_first)
         .offset(max(page, 0) * page_size)
         .limit(page_size)
+        .subquery()
+    )
+    rows = session.exec(
+        select(UsageLogEntry, Person)
+        .join(on_page, col(UsageLogEntry.id) == on_page.c.id)
+        .join(Person, col(Person.id) == UsageLogEntry.actor_id, isouter=True)
+        .order_by(*newest_first)
     ).all()
     lines = [
         UsageLogLine(

@@ -6,24 +6,34 @@ import json
 
 import reflex as rx
 
-from homecare.i18n import CATALOGS, DEFAULT_LANGUAGE, catalog, supported_language, translate
+from homecare.i18n import (
+    CATALOGS,
+    DEFAULT_LANGUAGE,
+    catalog,
+    language_from_browser,
+    supported_language,
+    translate,
+)
 from homecare.routes import title_key
 
 
 class I18nState(rx.State):
     """Root of the portal's states: everything shown depends on the language."""
 
-    language: str = rx.LocalStorage(DEFAULT_LANGUAGE, name="homecare.language", sync=True)
+    # Empty until the person chooses: until then the browser's own language (its Accept-Language) counts.
+    language: str = rx.LocalStorage("", name="homecare.language", sync=True)
 
     @rx.var
     def text(self) -> dict[str, str]:
         """The catalog of the chosen language, sent to the browser once per language change."""
-        return catalog(self.language)
+        return catalog(self.lang)
 
     @rx.var
     def lang(self) -> str:
-        """The chosen language, always one we have."""
-        return supported_language(self.language)
+        """The chosen language, always one we have; before any choice, the browser's."""
+        if self.language:
+            return supported_language(self.language)
+        return language_from_browser(self.router.headers.accept_language)
 
     def _tr(self, key: str, **values: object) -> str:
         """A string in the chosen language, for text that states compute."""

@@ -2,24 +2,36 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import reflex as rx
 from reflex_base.utils.form import FormData
 from sqlmodel import Session
 
 from homecare import routes
+from homecare.domain.attachments import MAX_ATTACHMENT_BYTES, AttachmentProblem, clean_name
 from homecare.domain.messages import MAX_TEXT_LENGTH, expected_answer_day
 from homecare.domain.working_days import oslo_date
-from homecare.i18n.formatting import format_day, format_moment
+from homecare.i18n.formatting import format_day, format_file_size, format_moment
 from homecare.models.columns import utc_now
+from homecare.rate_limits import abuse_limits
 from homecare.services.access import Access
+from homecare.services.attachment_files import AttachmentFiles
+from homecare.services.attachments import AttachmentView, Refusal, Upload, add_drafts, discard_draft
 from homecare.services.messages import MessageView, Sent, inbox, open_thread, send_message, unread_count
 from homecare.services.people import residence_of
 from homecare.services.usage_log import UsageAction
+from homecare.settings import get_settings
 from homecare.state.session import SessionState
 
 PAGE_SIZE = 20
+# What react-dropzone calls the reasons it refuses a file in the browser, before anything is sent.
+_BROWSER_REFUSALS = {
+    "file-too-large": AttachmentProblem.TOO_LARGE,
+    "too-many-files": AttachmentProblem.TOO_MANY,
+}
 
 
 @dataclass
@@ -35,6 +47,19 @@ class ThreadRow:
 
 
 @dataclass
+class AttachmentRow:
+    """An attachment as a page shows it; its address runs the access check when it is opened."""
+
+    public_id: str
+    name: str
+    size: str
+    url: str
+    is_image: bool
+    label: str
+    remove_label: str
+
+
+@dataclass
 class MessageRow:
     """A message as the thread shows it: text only, never HTML."""
 
@@ -42,6 +67,21 @@ class MessageRow:
     author: str
     when: str
     body: str
+    attachments: list[AttachmentRow] = field(default_factory=list)
+
+
+def _read_uploads(files: list[rx.UploadFile]) -> list[Upload]:
+    """Each uploaded file, read to one byte past the limit: enough to refuse a larger one."""
+    uploads = []
+    for file in files if isinstance(files, list) else []:
+        if isinstance(file, rx.UploadFile):
+            content = file.file.read(MAX_ATTACHMENT_BYTES + 1)
+            uploads.append(Upload(name=file.filename or "", content=content, size=len(content)))
+    return uploads
+
+
+def _attachment_files() -> AttachmentFiles:
+    return AttachmentFiles(get_settings().attachments_dir)
 
 
 class MessagesState(SessionState):
@@ -51,7 +91,11 @@ class MessagesState(SessionState):
     answer_by: str = ""
     problems: dict[str, str] = {}  # noqa: RUF012 - Reflex copies state defaults
     form_version: int = 0
-    _sent_versions: set[int] = set()  # noqa: RUF012 - Reflex copies state defaults
+    attachments: list[AttachmentRow] = []  # noqa: RUF012 - Reflex copies state defaults
+    attachment_errors: list[str] = []  # noqa: RUF012 - Reflex copies state defaults
+    attachment_notice: str = ""
+    # The drafts of the message being written; the database checks again that they are the actor's own.
+    _draft_ids: list[str] = []  # noqa: RUF012 - Reflex copies state defaults
 
     def _prepare_form(self, db: Session, access: Access) -> None:
         self.takes_part = (
@@ -69,17 +113,103 @@ class MessagesState(SessionState):
             texts["form"] = self._tr("messages.not_taking_part")
         if sent.thread_not_found:
             texts["form"] = self._tr("messages.not_found")
+        if sent.attachments_gone:
+            texts["form"] = self._tr("attachments.gone")
+            self._forget_drafts()
         return texts
 
-    def _once(self, form: object) -> FormData | None:
-        """The form, unless this very form was sent already (a double click sends once)."""
-        if not isinstance(form, FormData):
+    def _attachment_row(self, view: AttachmentView) -> AttachmentRow:
+        size = format_file_size(view.size, self.lang)
+        return AttachmentRow(
+            public_id=view.public_id,
+            name=view.name,
+            size=size,
+            url=routes.attachment(view.public_id),
+            is_image=view.is_image,
+            label=self._tr("attachments.download_label", name=view.name, size=size),
+            remove_label=self._tr("attachments.remove_label", name=view.name),
+        )
+
+    def _forget_drafts(self) -> None:
+        self._draft_ids, self.attachments = [], []
+
+    def _refusal_texts(self, refusals: list[Refusal]) -> list[str]:
+        return [
+            self._tr(f"attachments.problem.{refusal.problem.value}", name=refusal.name or "?")
+            for refusal in refusals
+        ]
+
+    @rx.event
+    async def add_attachments(self, files: list[rx.UploadFile]):
+        """Files chosen for the message being written: each is checked, and kept as a draft or refused."""
+        uploads = await asyncio.to_thread(_read_uploads, files)
+        if not uploads:
+            # The browser refused every file itself (refuse_in_browser says why); leave its words standing.
             return None
-        version = str(form.get("form_version", ""))
-        if not version.isdigit() or int(version) in self._sent_versions:
+
+        def work(db: Session, access: Access) -> None:
+            added, refused = add_drafts(
+                db, _attachment_files(), access, uploads, drafts_so_far=len(self._draft_ids), now=utc_now()
+            )
+            self._draft_ids = [*self._draft_ids, *(view.public_id for view in added)]
+            self.attachments = [*self.attachments, *(self._attachment_row(view) for view in added)]
+            self.attachment_errors = self._refusal_texts(refused)
+            names = ", ".join(view.name for view in added)
+            self.attachment_notice = self._tr("attachments.added", name=names) if added else ""
+
+        # Checking, hashing and writing up to 50 MB would hold up every other connection on the event loop.
+        return await asyncio.to_thread(self._with_access, None, work)
+
+    @rx.event
+    def refuse_in_browser(self, rejected: list[dict]):
+        """Files the browser itself refused (too large, too many, not a picture or document): say why.
+
+        The browser sends each file's name and reasons (see components/attachments.py), never the file.
+        """
+        refusals = []
+        for item in rejected[:20] if isinstance(rejected, list) else []:
+            name = item.get("name") if isinstance(item, dict) else None
+            codes = item.get("codes") if isinstance(item, dict) else None
+            problem = next(
+                (_BROWSER_REFUSALS[code] for code in codes or [] if code in _BROWSER_REFUSALS),
+                AttachmentProblem.WRONG_TYPE,
+            )
+            refusals.append(Refusal(clean_name(str(name or "")), problem))
+        self.attachment_errors = self._refusal_texts(refusals)
+        self.attachment_notice = ""
+
+    @rx.event
+    async def remove_attachment(self, public_id: str):
+        def work(db: Session, access: Access) -> None:
+            if public_id not in self._draft_ids:
+                return
+            discard_draft(db, _attachment_files(), access, public_id)
+            name = next((row.name for row in self.attachments if row.public_id == public_id), "")
+            self._draft_ids = [draft for draft in self._draft_ids if draft != public_id]
+            self.attachments = [row for row in self.attachments if row.public_id != public_id]
+            self.attachment_errors = []
+            self.attachment_notice = self._tr("attachments.removed", name=name)
+
+        return await self._checked(None, work)
+
+    def _current(self, form: object) -> FormData | None:
+        """The form, if it is the one on the page now. A sent form gets a new number, so a second click
+        on it (a double click) finds nothing to send; a refused one keeps its number, to be sent again."""
+        if not isinstance(form, FormData) or str(form.get("form_version", "")) != str(self.form_version):
             return None
-        self._sent_versions = {*self._sent_versions, int(version)}
         return form
+
+    def _fresh_form(self, db: Session, access: Access) -> None:
+        """A page with a form starts empty; drafts an earlier form left behind are removed.
+
+        These fields belong to MessagesState, which a page's reset() does not touch.
+        """
+        files = _attachment_files()
+        for public_id in self._draft_ids:
+            discard_draft(db, files, access, public_id)
+        self._forget_drafts()
+        self.problems, self.attachment_errors, self.attachment_notice = {}, [], ""
+        self.form_version += 1
 
     def _error(self, field: str) -> str:
         return self.problems.get(field, "")
@@ -106,20 +236,20 @@ class InboxState(MessagesState):
     loaded: bool = False
 
     @rx.event
-    def load(self):
+    async def load(self):
         self.reset()
-        return self._with_access(UsageAction.READ_MESSAGES, self._show)
+        return await self._checked(UsageAction.READ_MESSAGES, self._show)
 
     @rx.event
-    def next_page(self):
+    async def next_page(self):
         if (self.page + 1) * PAGE_SIZE < self.total:
             self.page += 1
-        return self._with_access(None, self._show)
+        return await self._checked(None, self._show)
 
     @rx.event
-    def previous_page(self):
+    async def previous_page(self):
         self.page = max(self.page - 1, 0)
-        return self._with_access(None, self._show)
+        return await self._checked(None, self._show)
 
     def _show(self, db: Session, access: Access) -> None:
         self._prepare_form(db, access)
@@ -159,11 +289,15 @@ class ThreadState(MessagesState):
     _public_id: str = ""
 
     @rx.event
-    def load(self):
+    async def load(self):
         self.reset()
-        public_id = self.router.page.params.get("thread", "")
-        self._public_id = public_id if isinstance(public_id, str) else ""
-        return self._with_access(UsageAction.READ_MESSAGES, self._show)
+        self._public_id = routes.thread_in(urlsplit(self.router.url).path)
+
+        def work(db: Session, access: Access) -> None:
+            self._fresh_form(db, access)
+            self._show(db, access)
+
+        return await self._checked(UsageAction.READ_MESSAGES, work)
 
     def _show(self, db: Session, access: Access) -> None:
         self._prepare_form(db, access)
@@ -183,24 +317,39 @@ class ThreadState(MessagesState):
             else message.author
         )
         return MessageRow(
-            message.from_service, author, format_moment(message.created_at, self.lang), message.body
+            message.from_service,
+            author,
+            format_moment(message.created_at, self.lang),
+            message.body,
+            [self._attachment_row(view) for view in message.attachments],
         )
 
     @rx.event
-    def reply(self, form: FormData):
+    async def reply(self, form: FormData):
         def work(db: Session, access: Access) -> None:
-            sending = self._once(form)
+            sending = self._current(form)
             if sending is None:
                 return
             text = str(sending.get("text", ""))
-            sent = send_message(db, access, text=text, now=utc_now(), thread_public_id=self._public_id)
+            if wait := abuse_limits().message(access.actor_id):
+                self.problems = {"form": self._too_many(wait)}
+                return
+            sent = send_message(
+                db,
+                access,
+                text=text,
+                now=utc_now(),
+                thread_public_id=self._public_id,
+                attachment_ids=self._draft_ids,
+            )
             self.problems = self._problem_texts(sent)
             if sent.thread_public_id:
-                self.form_version += 1
+                self._forget_drafts()  # they went with the message
+                self._fresh_form(db, access)
                 self.notice = self._tr("messages.sent")
                 self._show(db, access)
 
-        return self._with_access(None, work)
+        return await self._checked(None, work)
 
 
 class NewMessageState(MessagesState):
@@ -209,25 +358,33 @@ class NewMessageState(MessagesState):
     loaded: bool = False
 
     @rx.event
-    def load(self):
+    async def load(self):
         self.reset()
-        return self._with_access(None, self._loaded)
+        return await self._checked(None, self._loaded)
 
     def _loaded(self, db: Session, access: Access) -> None:
+        self._fresh_form(db, access)
         self._prepare_form(db, access)
         self.loaded = True
 
     @rx.event
-    def send(self, form: FormData):
+    async def send(self, form: FormData):
         def work(db: Session, access: Access) -> rx.event.EventSpec | None:
-            sending = self._once(form)
+            sending = self._current(form)
             if sending is None:
                 return None
             topic, text = str(sending.get("topic", "")), str(sending.get("text", ""))
-            sent = send_message(db, access, topic=topic, text=text, now=utc_now())
+            if wait := abuse_limits().message(access.actor_id):
+                self.problems = {"form": self._too_many(wait)}
+                return None
+            sent = send_message(
+                db, access, topic=topic, text=text, now=utc_now(), attachment_ids=self._draft_ids
+            )
             self.problems = self._problem_texts(sent)
             if sent.thread_public_id:
+                self._forget_drafts()
+                self.form_version += 1
                 return rx.redirect(routes.thread(sent.thread_public_id))
             return None
 
-        return self._with_access(None, work)
+        return await self._checked(None, work)

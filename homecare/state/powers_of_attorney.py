@@ -16,6 +16,7 @@ from homecare.domain.working_days import oslo_date
 from homecare.i18n.formatting import format_date
 from homecare.models import Person
 from homecare.models.columns import utc_now
+from homecare.rate_limits import abuse_limits
 from homecare.services.access import Access
 from homecare.services.power_of_attorney import (
     Grant,
@@ -82,9 +83,9 @@ class PowersOfAttorneyState(SessionState):
     _changeable: set[str] = set()  # noqa: RUF012 - Reflex copies state defaults
 
     @rx.event
-    def load(self):
+    async def load(self):
         self.reset()  # nothing of an earlier visit, perhaps for someone else, stays on the page
-        return self._with_access(None, self._refresh)
+        return await self._checked(None, self._refresh)
 
     def _refresh(self, db: Session, access: Access) -> None:
         self.acting_for_other = access.on_behalf
@@ -135,24 +136,30 @@ class PowersOfAttorneyState(SessionState):
         )
 
     @rx.event
-    def grant(self, form: FormData):
+    async def grant(self, form: FormData):
         """Grant a power of attorney from the form; every problem is told at its field, nothing is written."""
         self.confirmation = ""
         request, errors = self._read_form(form, with_person=True)
+        address = self._client_address()
 
         def work(db: Session, access: Access) -> None:
             if access.on_behalf:
                 return self._refresh(db, access)
-            problems = errors or self._problem_texts(
-                grant(db, access.actor, request, utc_now(), get_settings().terms_version)
-            )
+            wait = 0.0 if errors else abuse_limits().grant(access.actor_id, address)
+            if wait:
+                # Looking people up by number and surname is what probing needs: it waits, and says so.
+                problems = {"national_id": self._too_many(wait)}
+            else:
+                problems = errors or self._problem_texts(
+                    grant(db, access.actor, request, utc_now(), get_settings().terms_version)
+                )
             self.errors = problems
             if not problems:
                 self.confirmation = self._tr("poa.granted")
                 self.form_version += 1  # a fresh, empty form
             return self._refresh(db, access)
 
-        return self._with_access(None, work)
+        return await self._checked(None, work)
 
     def _read_form(self, form: object, *, with_person: bool) -> tuple[GrantRequest, dict[str, str]]:
         if not isinstance(form, FormData):
@@ -198,7 +205,7 @@ class PowersOfAttorneyState(SessionState):
         self.confirming_key, self.confirming_text = "", ""
 
     @rx.event
-    def confirm_end(self):
+    async def confirm_end(self):
         grant_id = self._grants.get(self.confirming_key)
 
         def work(db: Session, access: Access) -> None:
@@ -209,7 +216,7 @@ class PowersOfAttorneyState(SessionState):
             self.confirmation = self._tr("poa.ended" if ended else "poa.not_found")
             self._refresh(db, access)
 
-        return self._with_access(None, work)
+        return await self._checked(None, work)
 
     @rx.event
     def start_change(self, key: str):
@@ -222,7 +229,7 @@ class PowersOfAttorneyState(SessionState):
         self.errors = {}
 
     @rx.event
-    def save_change(self, form: FormData):
+    async def save_change(self, form: FormData):
         """Change areas or end date: the grant is ended and a new one made in its place."""
         grant_id = self._grants.get(self.changing_key) if self.changing_key in self._changeable else None
         request, errors = self._read_form(form, with_person=False)
@@ -242,7 +249,7 @@ class PowersOfAttorneyState(SessionState):
                 self.confirmation = self._tr("poa.changed")
             self._refresh(db, access)
 
-        return self._with_access(None, work)
+        return await self._checked(None, work)
 
     def _error(self, field: str) -> str:
         return self.errors.get(field, "")

@@ -36,9 +36,9 @@ class SessionsState(SessionState):
     _sessions: dict[str, ActiveSession] = {}  # noqa: RUF012 - Reflex copies state defaults
 
     @rx.event
-    def load(self):
+    async def load(self):
         self.reset()
-        return self._with_access(None, self._refresh)
+        return await self._checked(None, self._refresh)
 
     def _refresh(self, db: Session, access: Access) -> None:
         sessions = live_sessions(db, get_settings(), access.actor_id, utc_now())
@@ -57,7 +57,7 @@ class SessionsState(SessionState):
         )
 
     @rx.event
-    def end(self, key: str):
+    async def end(self, key: str):
         """End the login named `key`; the service refuses anything but the actor's other logins."""
         target = self._sessions.get(key) if isinstance(key, str) else None
 
@@ -72,4 +72,4 @@ class SessionsState(SessionState):
             self._refresh(db, access)
             self.notice = self._tr("sessions.ended" if ended else "sessions.not_found")
 
-        return self._with_access(None, work)
+        return await self._checked(None, work)

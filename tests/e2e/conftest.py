@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -107,8 +107,20 @@ def portal_url(
         "REFLEX_API_URL": url,
         "HOMECARE_PUBLIC_URL": url,
         "HOMECARE_OIDC_ISSUER": identity_provider,
+        "HOMECARE_ATTACHMENTS_DIR": str(folder / "attachments"),
+        # Notices go at once (no waiting to bundle SMS), so a test sees them in the development outbox.
+        "HOMECARE_SMS_BUNDLE_SECONDS": "0",
+        "HOMECARE_DISPATCH_INTERVAL_SECONDS": "0.5",
         "REFLEX_TELEMETRY_ENABLED": "false",
+        # Every test logs in from this one address, faster than any person would.
+        "HOMECARE_LOGINS_PER_MINUTE": "10000",
+        # The workers' metrics, summed by whichever worker is scraped.
+        "PROMETHEUS_MULTIPROC_DIR": str(folder / "metrics"),
     }
+    (folder / "metrics").mkdir()
+    if redis_url := os.environ.get("HOMECARE_TEST_REDIS_URL"):
+        # As in production: two workers that keep the pages' state in Redis, so any event may meet either.
+        env |= {"REFLEX_REDIS_URL": redis_url, "GRANIAN_WORKERS": "2"}
     log = folder / "portal.log"
     with log.open("wb") as output:
         process = subprocess.Popen(
@@ -151,6 +163,15 @@ def page(browser: Browser, request: pytest.FixtureRequest, portal_url: str) -> I
     yield page
     context.close()
 
+
+def norwegian_page(browser: Browser, portal_url: str, viewport: str) -> Page:
+    """A page in a browser of its own that asks for Bokmål, as the tests' people's browsers do."""
+    return browser.new_context(viewport=VIEWPORTS[viewport], locale="nb-NO", base_url=portal_url).new_page()
+
+
+# Two workers, a dispatcher and Chromium share two cores in CI: a page's first answer after a login can take
+# longer than Playwright's default 5 s while the other worker is busy.
+expect.set_options(timeout=10_000)
 
 _axe = Axe()
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+
 from playwright.sync_api import Page, expect
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, delete, select
 
 from homecare import routes
 from homecare.domain.power_of_attorney import ServiceArea
-from homecare.models import Person, PowerOfAttorney, PowerOfAttorneyArea, TermsConsent
+from homecare.domain.visits import ServiceType
+from homecare.models import HomeVisit, Person, PowerOfAttorney, PowerOfAttorneyArea, TermsConsent
 from homecare.models.columns import utc_now
 from homecare.services.demo_cast import CastMember
 from homecare.settings import get_settings
@@ -76,3 +81,25 @@ def ensure_grant(database: Engine, grantor: CastMember, grantee: CastMember) -> 
             PowerOfAttorneyArea(power_of_attorney_id=row.id or 0, area=ServiceArea.DIGITAL_HEALTHCARE)
         )
         session.commit()
+
+
+@contextmanager
+def visit_for(
+    database: Engine, member: CastMember, starts_at: datetime, minutes: int, service: ServiceType, staff: str
+) -> Iterator[HomeVisit]:
+    """A planned visit of the member's for the length of a test, removed afterwards."""
+    with Session(database) as session:
+        someone = person(session, member)
+        visit = HomeVisit(
+            subject_id=someone.id or 0, service_unit_id=someone.service_unit_id or 0, starts_at=starts_at,
+            ends_at=starts_at + timedelta(minutes=minutes), service_type=service, staff_name=staff,
+        )  # fmt: skip
+        session.add(visit)
+        session.commit()
+        session.refresh(visit)
+    try:
+        yield visit
+    finally:
+        with Session(database) as session:
+            session.execute(delete(HomeVisit).where(col(HomeVisit.id) == visit.id))
+            session.commit()

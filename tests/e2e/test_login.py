@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+import zipfile
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -11,8 +13,8 @@ from sqlalchemy.engine import Engine
 from homecare import routes
 from homecare.auth.sessions import SESSION_COOKIE
 from homecare.services.demo_cast import ASLAK, INGRID, NORA
-from tests.e2e.conftest import VIEWPORTS, assert_accessible
-from tests.e2e.scenes import log_in, withdraw_consent
+from tests.e2e.conftest import assert_accessible, norwegian_page
+from tests.e2e.scenes import give_consent, log_in, withdraw_consent
 
 pytestmark = pytest.mark.e2e
 
@@ -86,8 +88,8 @@ def test_the_provider_speaks_the_language_chosen_in_the_portal(page: Page) -> No
 
 
 def test_logging_out_another_login_ends_it_at_once(browser: Browser, portal_url: str) -> None:
-    phone = browser.new_context(viewport=VIEWPORTS["phone"], base_url=portal_url).new_page()
-    laptop = browser.new_context(viewport=VIEWPORTS["desktop"], base_url=portal_url).new_page()
+    phone = norwegian_page(browser, portal_url, "phone")
+    laptop = norwegian_page(browser, portal_url, "desktop")
     try:
         log_in(phone, INGRID)
         expect(phone.get_by_role("heading", level=1, name="Hei, Ingrid Nordmann Berg")).to_be_visible()
@@ -106,3 +108,16 @@ def test_logging_out_another_login_ends_it_at_once(browser: Browser, portal_url:
     finally:
         phone.context.close()
         laptop.context.close()
+
+
+def test_aslak_downloads_his_own_data_from_his_page(page: Page, portal_database: Engine) -> None:
+    give_consent(portal_database, ASLAK)
+    log_in(page, ASLAK)
+    link = page.get_by_role("link", name=re.compile("Last ned dataene dine"))
+    expect(link).to_be_visible()
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename == "mine-data.zip"
+    archive = zipfile.ZipFile(download.value.path())
+    assert "messages.json" in archive.namelist()
+    assert json.loads(archive.read("person.json"))["name"] == ASLAK.full_name

@@ -5,16 +5,19 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select, update
 
-from homecare.models import Message
+from homecare.domain.attachments import MAX_ATTACHMENT_BYTES
+from homecare.models import Attachment, Message
 from homecare.services.demo_cast import INGRID, KARI
 from tests.e2e.conftest import assert_accessible
 from tests.e2e.scenes import ensure_grant, give_consent, log_in
+from tests.sample_files import EXE, PDF, padded, png
 
 pytestmark = pytest.mark.e2e
 
@@ -78,3 +81,84 @@ def test_an_over_long_message_is_not_sent(page: Page, portal_database: Engine) -
     assert_accessible(page)
     with Session(portal_database) as session:
         assert session.exec(select(Message).where(Message.body == "x" * 4001)).all() == []
+
+    # Shortened, the same form sends; and the thread it opens takes a reply at once.
+    first, reply = f"Kortere nå ({secrets.token_hex(3)})", f"Og et svar ({secrets.token_hex(3)})"
+    page.get_by_label("Melding", exact=True).fill(first)
+    page.get_by_role("button", name="Send").click()
+    expect(page.get_by_role("heading", level=1, name="For lang")).to_be_visible()
+    expect(page.get_by_text(first)).to_be_visible()
+    page.get_by_label("Melding", exact=True).fill(reply)
+    page.get_by_role("button", name="Send").click()
+    expect(page.get_by_text("Meldingen er sendt.")).to_be_visible()
+    expect(page.get_by_text(reply)).to_have_count(1)
+
+
+def attach(page: Page, file: Path) -> None:
+    """Choose a file as a person does: the button opens the file picker."""
+    with page.expect_file_chooser() as chooser:
+        page.get_by_role("button", name="Legg ved fil").click()
+    chooser.value.set_files(file)
+
+
+def test_kari_sends_a_pdf_and_downloads_it_again(page: Page, tmp_path: Path) -> None:
+    pdf = tmp_path / "Medisinliste.pdf"
+    pdf.write_bytes(PDF)
+    topic = f"Ny medisinliste {secrets.token_hex(3)}"
+    log_in(page, KARI)
+    messages_link(page).click()
+    page.get_by_role("link", name="Skriv ny melding").click()
+    page.get_by_label("Emne").fill(topic)
+    page.get_by_label("Melding", exact=True).fill("Her er den nye medisinlisten fra legen.")
+    attach(page, pdf)
+    expect(page.get_by_text("Lagt ved: Medisinliste.pdf.")).to_be_visible()
+    expect(page.get_by_role("button", name="Fjern vedlegget Medisinliste.pdf")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Send").click()
+
+    expect(page.get_by_role("heading", level=1, name=topic)).to_be_visible()
+    download_link = page.get_by_role("link", name=re.compile(r"^Last ned Medisinliste\.pdf"))
+    with page.expect_download() as download:
+        download_link.click()
+    assert download.value.suggested_filename == "Medisinliste.pdf"
+    assert Path(download.value.path()).read_bytes() == PDF
+    assert_accessible(page)
+
+
+def test_a_renamed_program_is_refused_and_a_picture_is_shown_in_the_thread(
+    page: Page, tmp_path: Path, portal_database: Engine
+) -> None:
+    program = tmp_path / "brev.pdf"
+    program.write_bytes(EXE)
+    large = tmp_path / "skann.pdf"
+    large.write_bytes(padded(PDF, MAX_ATTACHMENT_BYTES + 1))
+    picture = tmp_path / f"saret-{secrets.token_hex(3)}.png"
+    picture.write_bytes(png(40, 30))
+    log_in(page, KARI)
+    messages_link(page).click()
+    page.get_by_role("link", name="Question about medication").click()
+
+    attach(page, program)
+    expect(page.get_by_role("alert")).to_contain_text(
+        "«brev.pdf» ble ikke lagt ved: bare PDF, JPEG og PNG kan legges ved."
+    )
+    # Too large: the browser says so at once, before sending a byte.
+    attach(page, large)
+    expect(page.get_by_role("alert")).to_contain_text(
+        "«skann.pdf» ble ikke lagt ved: filen er større enn 10 MB."
+    )
+    assert_accessible(page)
+    attach(page, picture)
+    expect(page.get_by_text(f"Lagt ved: {picture.name}.")).to_be_visible()
+    page.get_by_label("Melding", exact=True).fill("Slik ser såret ut i dag.")
+    page.get_by_role("button", name="Send").click()
+
+    expect(page.get_by_text("Meldingen er sendt.")).to_be_visible()
+    preview = page.get_by_role("img", name=picture.name)
+    expect(preview).to_be_visible()
+    # The picture came through the access-checked route and is really shown.
+    page.wait_for_function("img => img.complete && img.naturalWidth === 40", arg=preview.element_handle())
+    with Session(portal_database) as session:
+        names = session.exec(select(Attachment.file_name)).all()
+        assert "brev.pdf" not in names and "skann.pdf" not in names
+        assert picture.name in names

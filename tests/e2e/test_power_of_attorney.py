@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 
 from homecare import routes
 from homecare.services.demo_cast import INGRID, KARI, NORA, OLA
-from tests.e2e.conftest import VIEWPORTS, assert_accessible
+from tests.e2e.conftest import assert_accessible, norwegian_page
 from tests.e2e.scenes import end_grants, ensure_grant, give_consent, log_in
 
 pytestmark = pytest.mark.e2e
@@ -95,7 +95,7 @@ def test_kari_grants_nora_who_can_then_choose_kari(page: Page, browser: Browser,
     expect(page.get_by_text("Fullmakten er gitt.")).to_be_visible()
     expect(page.get_by_role("main").get_by_text("Nora Lind", exact=True).first).to_be_visible()
 
-    nora = browser.new_context(viewport=VIEWPORTS["phone"], base_url=portal_url).new_page()
+    nora = norwegian_page(browser, portal_url, "phone")
     try:
         log_in(nora, NORA)
         act_for(nora, "Kari Nordmann")
@@ -104,8 +104,8 @@ def test_kari_grants_nora_who_can_then_choose_kari(page: Page, browser: Browser,
 
 
 def test_kari_ends_ingrids_grant_while_ingrid_has_her_open(browser: Browser, portal_url: str) -> None:
-    ingrid = browser.new_context(viewport=VIEWPORTS["desktop"], base_url=portal_url).new_page()
-    kari = browser.new_context(viewport=VIEWPORTS["phone"], base_url=portal_url).new_page()
+    ingrid = norwegian_page(browser, portal_url, "desktop")
+    kari = norwegian_page(browser, portal_url, "phone")
     try:
         log_in(ingrid, INGRID)
         act_for(ingrid, "Kari Nordmann")
@@ -134,7 +134,7 @@ def test_kari_ends_ingrids_grant_while_ingrid_has_her_open(browser: Browser, por
 def test_karis_usage_log_shows_what_ingrid_did_on_her_behalf(
     page: Page, browser: Browser, portal_url: str
 ) -> None:
-    ingrid = browser.new_context(viewport=VIEWPORTS["desktop"], base_url=portal_url).new_page()
+    ingrid = norwegian_page(browser, portal_url, "desktop")
     try:
         log_in(ingrid, INGRID)
         act_for(ingrid, "Kari Nordmann")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from homecare import routes
 from tests.e2e.conftest import assert_accessible
@@ -93,6 +93,39 @@ def test_the_language_switch_changes_the_page_to_english_and_back(page: Page) ->
     expect(page.locator("html")).to_have_attribute("lang", "nb")
 
 
+def test_the_language_switch_offers_nynorsk_and_northern_saami(page: Page) -> None:
+    open_page(page, routes.MUNICIPALITIES, "Hvilke kommuner er med?")
+    expect(page.get_by_label("Språk").locator("option")).to_have_text(
+        ["Norsk (bokmål)", "Norsk (nynorsk)", "Davvisámegiella", "English"]
+    )
+
+    page.get_by_label("Språk").select_option("nn")
+    expect(page.get_by_role("heading", level=1, name="Kva kommunar er med?")).to_be_visible()
+    expect(page.get_by_text("Er med sidan 1. september 2020")).to_be_visible()
+    expect(page.get_by_role("link", name="Hjelp og brukarstøtte")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "nn")
+    expect(page).to_have_title(re.compile("^Kva kommunar er med\\?"))
+    assert_accessible(page)
+
+    page.get_by_label("Språk").select_option("se")
+    expect(page.get_by_role("heading", level=1, name="Makkár suohkanat leat mielde?")).to_be_visible()
+    expect(page.get_by_text("Mielde čakčamánu 1. b. 2020 rájes")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "se")
+    assert_accessible(page)
+
+    # What Sámi does not have yet is shown in Bokmål, never as a key.
+    page.get_by_role("link", name="Veahkki ja geavaheaddjidoarja").click()
+    expect(page.get_by_role("heading", level=1, name="Veahkki ja geavaheaddjidoarja")).to_be_visible()
+    expect(page.get_by_text("Meldinger er ikke for det som haster.")).to_be_visible()
+    expect(page).to_have_title("Veahkki ja geavaheaddjidoarja \u2013 Suohkana ruovttubálvalusat")
+
+    page.reload()
+    expect(page.get_by_role("heading", level=1, name="Veahkki ja geavaheaddjidoarja")).to_be_visible()
+    page.get_by_label("Giella").select_option("nb")
+    expect(page.get_by_role("heading", level=1, name="Hjelp og brukerstøtte")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "nb")
+
+
 def test_a_skip_link_leads_to_the_main_content(page: Page) -> None:
     open_page(page, routes.HELP, "Hjelp og brukerstøtte")
     page.keyboard.press("Tab")
@@ -108,9 +141,42 @@ def test_an_unknown_address_says_the_page_was_not_found(page: Page) -> None:
     assert_accessible(page)
 
 
-@pytest.mark.parametrize("route", [routes.HOME, routes.MUNICIPALITIES, routes.HELP])
+@pytest.mark.parametrize("route", [routes.HOME, routes.MUNICIPALITIES, routes.HELP, routes.ACCESSIBILITY])
 def test_no_page_scrolls_sideways(page: Page, route: str) -> None:
     page.goto(route)
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     width = page.viewport_size["width"] if page.viewport_size else 0
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+@pytest.mark.parametrize(
+    ("locale", "heading", "lang"),
+    [("en-GB", "Help and user support", "en"), ("nn-NO", "Hjelp og brukarstøtte", "nn")],
+)
+def test_the_first_visit_speaks_the_browsers_language_until_one_is_chosen(
+    browser: Browser, portal_url: str, locale: str, heading: str, lang: str
+) -> None:
+    context = browser.new_context(locale=locale, base_url=portal_url)
+    page = context.new_page()
+    try:
+        page.goto(routes.HELP)
+        expect(page.get_by_role("heading", level=1, name=heading)).to_be_visible()
+        expect(page.locator("html")).to_have_attribute("lang", lang)
+        assert_accessible(page)
+        # A choice is kept, whatever the browser says.
+        page.locator("#language").select_option("nb")
+        expect(page.get_by_role("heading", level=1, name="Hjelp og brukerstøtte")).to_be_visible()
+        page.reload()
+        expect(page.get_by_role("heading", level=1, name="Hjelp og brukerstøtte")).to_be_visible()
+    finally:
+        context.close()
+
+
+def test_every_page_links_to_the_accessibility_statement(page: Page) -> None:
+    open_page(page, routes.HELP, "Hjelp og brukerstøtte")
+    page.get_by_role("contentinfo").get_by_role("link", name="Tilgjengelighetserklæring").click()
+    expect(page.get_by_role("heading", level=1, name="Tilgjengelighetserklæring")).to_be_visible()
+    expect(page.get_by_role("heading", level=2, name="Mangler vi kjenner til")).to_be_visible()
+    expect(page.get_by_role("main").get_by_role("link", name="23 32 70 00")).to_be_visible()
+    expect(page).to_have_title(re.compile("^Tilgjengelighetserklæring"))
+    assert_accessible(page)

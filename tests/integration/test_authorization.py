@@ -7,31 +7,51 @@ expired, ended, or none at all), and each handler is called as the browser would
 
 from __future__ import annotations
 
+import asyncio
 import inspect
+import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
+import httpx
 import pytest
 import reflex as rx
 from reflex.state import State
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, delete, select
+from starlette.applications import Starlette
 
 import homecare.db
 import homecare.homecare
 from homecare import routes
+from homecare.api.app import PREFIX as API_PREFIX
 from homecare.auth.sessions import resolve_session, start_session
 from homecare.domain.power_of_attorney import ServiceArea
 from homecare.domain.usage import UsageOutcome
-from homecare.models import LoginSession, Person, PowerOfAttorney, PowerOfAttorneyArea, UsageLogEntry
+from homecare.downloads import DownloadRoutes
+from homecare.models import (
+    Attachment,
+    LoginSession,
+    Message,
+    MessageThread,
+    PowerOfAttorney,
+    PowerOfAttorneyArea,
+    UsageLogEntry,
+)
 from homecare.models.columns import utc_now
+from homecare.services.attachment_files import AttachmentFiles
+from homecare.services.attachments import Upload, add_drafts, attach
 from homecare.services.demo_cast import ASLAK, INGRID, KARI, PER, CastMember
+from homecare.services.usage_log import UsageAction
 from homecare.settings import get_settings
 from homecare.state.my_page import MyPageState
 from homecare.state.session import SessionState
 from homecare.state.usage_log import UsageLogState
+from tests.cast import access, person
+from tests.sample_files import PDF
 from tests.unit.test_state_surface import own_events, portal_states
 
 # Handlers that touch nobody's data: the language, public pages, and moving between steps of a form whose
@@ -43,17 +63,36 @@ NO_PERSON_DATA: set[tuple[str, str]] = {
     ("MunicipalitiesState", "set_query"),
     ("LoginFailedState", "load"),
     ("SessionState", "dismiss_notice"),
+    ("MessagesState", "refuse_in_browser"),
+    ("AppointmentsState", "choose_reason"),
+    ("AppointmentsState", "back_to_reason"),
+    ("AppointmentsState", "close_step"),
     ("PowersOfAttorneyState", "ask_end"),
     ("PowersOfAttorneyState", "cancel_end"),
     ("PowersOfAttorneyState", "start_change"),
     ("PowersOfAttorneyState", "cancel_change"),
 }
-# The HTTP routes the app has besides Reflex's own; none of them serves a person's data to someone else yet.
-KNOWN_HTTP_ROUTES = {routes.AUTH_LOGIN, routes.AUTH_CALLBACK, routes.AUTH_LOGOUT, routes.AUTH_LOGGED_OUT}
-
-
-def person(db: Session, member: CastMember) -> Person:
-    return db.exec(select(Person).where(Person.national_id == member.national_id)).one()
+# The HTTP routes the app has besides Reflex's own. The login's touch nobody's data but the one logging in;
+# the attachment route is walked with every relation below.
+KNOWN_HTTP_ROUTES = {
+    routes.AUTH_LOGIN,
+    routes.AUTH_CALLBACK,
+    routes.AUTH_LOGOUT,
+    routes.AUTH_LOGGED_OUT,
+    # Server to server: the provider's signed logout token, no cookie (test_backchannel_logout.py).
+    routes.AUTH_BACKCHANNEL_LOGOUT,
+    routes.ATTACHMENT,
+    routes.CALENDAR,
+    # One's own data only; refused while acting for anyone (tests/integration/test_data_export.py).
+    routes.DATA_EXPORT,
+    # The integration API: no person logs in there; tests/integration/test_api.py keeps each municipality's
+    # system to its own people.
+    API_PREFIX,
+    # Health for operators: says nothing about anyone.
+    routes.HEALTH,
+    routes.READY,
+    routes.METRICS,
+}
 
 
 @dataclass(frozen=True)
@@ -109,10 +148,18 @@ DATA_HANDLERS = [
 
 
 def browser_arguments(handler: rx.event.EventHandler) -> list[object]:
-    """What a browser might send: something of the declared type, for every parameter."""
-    values: dict[str, object] = {"str": "anything", "dict": {}, "int": 0, "bool": True}
+    """What a browser might send: something of the declared type, for every parameter (a real PDF for an
+    upload, so that a handler that let a refused relation through would store it)."""
+    values: dict[str, object] = {"str": "anything", "dict": {}, "int": 0, "bool": True, "list[dict]": []}
     parameters = list(inspect.signature(handler.fn).parameters.values())[1:]
-    return [values.get(str(parameter.annotation).split("[")[0], "anything") for parameter in parameters]
+    return [
+        [rx.UploadFile(file=io.BytesIO(PDF), path=Path("brev.pdf"))]
+        if "UploadFile" in str(parameter.annotation)
+        else values.get(
+            str(parameter.annotation), values.get(str(parameter.annotation).split("[")[0], "anything")
+        )
+        for parameter in parameters
+    ]
 
 
 @pytest.fixture
@@ -161,7 +208,9 @@ def call(state_class: type[rx.State], name: str, token: str) -> State:
     )
     state = root.get_substate(state_class.get_full_name().split("."))
     handler = state_class.event_handlers[name]
-    handler.fn(state, *browser_arguments(handler))
+    result = handler.fn(state, *browser_arguments(handler))
+    if inspect.iscoroutine(result):
+        asyncio.run(result)
     return root
 
 
@@ -186,6 +235,11 @@ def test_every_handler_lets_through_exactly_the_relations_that_may_act(
         ).all()
         active = resolve_session(db, get_settings(), ingrid_logged_in, utc_now())
         assert active is not None
+        attachments = db.exec(select(Attachment)).all()
+    if not relation.allowed:
+        assert attachments == [], "nothing a refused relation sends is stored"
+    elif name == "add_attachments":
+        assert [row.file_name for row in attachments] == ["brev.pdf"], "the walk really sends a file"
     if relation.allowed:
         assert denied == []
         assert active.subject_id in (subject.id, ingrid.id)  # a handler may return her to herself
@@ -221,9 +275,87 @@ def test_a_logged_out_browser_gets_nothing_from_any_handler(
 
 
 def test_every_http_route_is_known_to_this_test() -> None:
-    transformer = homecare.homecare.app.api_transformer
-    paths = {route.path for route in transformer.routes if getattr(route, "path", "")}  # type: ignore[union-attr]
+    transformers = homecare.homecare.app.api_transformer
+    (routes_app,) = [app for app in transformers if isinstance(app, Starlette)]  # type: ignore[union-attr]
+    paths = {route.path for route in routes_app.routes if getattr(route, "path", "")}
     assert paths == KNOWN_HTTP_ROUTES, "a new route must be walked with every relation here"
+
+
+def fetch(engine: Engine, token: str, path: str) -> httpx.Response:
+    """GET one of the download routes as Ingrid's browser would, with her session cookie."""
+    app = Starlette(routes=DownloadRoutes(get_settings(), engine=engine).routes())
+
+    async def get() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        cookies = {"hc_session": token}
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://portal", cookies=cookies
+        ) as client:
+            return await client.get(path)
+
+    return asyncio.run(get())
+
+
+@pytest.fixture
+def subjects_attachments(cast_engine: Engine) -> dict[str, str]:
+    """A sent PDF of each person in the relations, by national id: what Ingrid might ask for."""
+    found = {}
+    files = AttachmentFiles(get_settings().attachments_dir)
+    with Session(cast_engine) as db:
+        for member in {relation.subject for relation in RELATIONS}:
+            subject, own = person(db, member), access(db, member)
+            pdf = Upload(name="brev.pdf", content=PDF, size=len(PDF))
+            (draft,), _ = add_drafts(db, files, own, [pdf], drafts_so_far=0, now=utc_now())
+            thread = MessageThread(subject_id=subject.id or 0, service_unit_id=1, topic="Brev")
+            db.add(thread)
+            db.flush()
+            message = Message(
+                thread_id=thread.id or 0, from_service=False, author_person_id=subject.id, body="x"
+            )
+            db.add(message)
+            db.flush()
+            attach(
+                db,
+                db.exec(select(Attachment).where(Attachment.public_id == draft.public_id)),
+                message.id or 0,
+            )
+            found[member.national_id] = draft.public_id
+        db.commit()
+    return found
+
+
+@pytest.mark.parametrize("relation", RELATIONS, ids=lambda relation: relation.name)
+def test_the_attachment_route_hands_out_exactly_what_the_relation_may_open(
+    ingrid_logged_in: str, cast_engine: Engine, subjects_attachments: dict[str, str], relation: Relation
+) -> None:
+    open_person(cast_engine, ingrid_logged_in, relation)
+
+    def get(path: str) -> httpx.Response:
+        return fetch(cast_engine, ingrid_logged_in, path)
+
+    response = get(routes.attachment(subjects_attachments[relation.subject.national_id]))
+    with Session(cast_engine) as db:
+        ingrid, subject = person(db, INGRID), person(db, relation.subject)
+        denied = db.exec(
+            select(UsageLogEntry).where(
+                UsageLogEntry.subject_id == subject.id, UsageLogEntry.outcome == UsageOutcome.DENIED
+            )
+        ).all()
+        active = resolve_session(db, get_settings(), ingrid_logged_in, utc_now())
+        assert active is not None
+    if relation.allowed:
+        assert response.status_code == 200 and response.content == PDF
+        assert denied == []
+    else:
+        assert response.status_code == 404 and PDF not in response.content
+        assert len(denied) == 1, "the refused use is in the subject's usage log"
+        assert active.subject_id == ingrid.id
+    # Whatever she has open, a third person's file is never hers to open.
+    mine_or_theirs = {relation.subject.national_id, INGRID.national_id}
+    others = [pid for nid, pid in subjects_attachments.items() if nid not in mine_or_theirs]
+    assert others
+    for public_id in others:
+        assert get(routes.attachment(public_id)).status_code == 404
 
 
 def test_a_tab_stops_when_another_tab_of_the_same_login_changes_the_person(
@@ -235,7 +367,7 @@ def test_a_tab_stops_when_another_tab_of_the_same_login_changes_the_person(
         {"headers": {"cookie": f"hc_session={ingrid_logged_in}"}, "pathname": routes.USAGE_LOG}, {}
     )
     log = tab.get_substate(UsageLogState.get_full_name().split("."))
-    UsageLogState.event_handlers["load"].fn(log)
+    asyncio.run(UsageLogState.event_handlers["load"].fn(log))
     assert log.rows != []
 
     # In another tab Ingrid chooses Per instead (the choice belongs to the login, not to the tab).
@@ -248,8 +380,28 @@ def test_a_tab_stops_when_another_tab_of_the_same_login_changes_the_person(
         db.add(row)
         db.commit()
 
-    UsageLogState.event_handlers["next_page"].fn(log)
+    asyncio.run(UsageLogState.event_handlers["next_page"].fn(log))
     session_state = tab.get_substate(SessionState.get_full_name().split("."))
     assert "annet vindu" in session_state.access_notice
     assert log.rows == []
     assert vars_naming(tab.dict(), PER.full_name) == []
+
+
+@pytest.mark.parametrize("relation", RELATIONS, ids=lambda relation: relation.name)
+def test_the_calendar_route_hands_out_exactly_what_the_relation_may_see(
+    ingrid_logged_in: str, cast_engine: Engine, relation: Relation
+) -> None:
+    open_person(cast_engine, ingrid_logged_in, relation)
+    response = fetch(cast_engine, ingrid_logged_in, routes.CALENDAR)
+    with Session(cast_engine) as db:
+        subject = person(db, relation.subject)
+        logged = db.exec(select(UsageLogEntry).where(UsageLogEntry.subject_id == subject.id)).all()
+    if relation.allowed:
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/calendar")
+        assert response.text.startswith("BEGIN:VCALENDAR")
+        if relation.subject != INGRID:
+            assert [entry.action for entry in logged] == [UsageAction.CALENDAR_DOWNLOADED]
+    else:
+        assert response.status_code == 404 and "VCALENDAR" not in response.text
+        assert [entry.outcome for entry in logged] == [UsageOutcome.DENIED]

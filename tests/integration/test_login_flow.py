@@ -31,11 +31,11 @@ from homecare.auth.relying_party import LoginError, RelyingParty, new_code_verif
 from homecare.auth.routes import LoginRoutes
 from homecare.auth.sessions import LOGIN_COOKIE, SESSION_COOKIE, resolve_session
 from homecare.domain.login import LoginProblem
-from homecare.domain.national_id import is_valid_national_id
 from homecare.models import LoginAttempt, LoginSession, UsageLogEntry
 from homecare.models.columns import utc_now
-from homecare.services.demo_cast import CAST, INGRID, NORA
+from homecare.services.demo_cast import INGRID, NORA
 from homecare.settings import Settings, get_settings
+from tests.cast import unknown_synthetic_number
 
 PORTAL = "http://portal.test"
 # The discovery document of a provider played by httpx's MockTransport.
@@ -142,17 +142,6 @@ def session_cookie_header(response: httpx.Response) -> str:
     headers = [value for value in response.headers.get_list("set-cookie") if value.startswith(SESSION_COOKIE)]
     assert len(headers) == 1
     return headers[0]
-
-
-def unknown_synthetic_number() -> str:
-    """A valid synthetic test number that belongs to no one in the cast."""
-    cast = {member.national_id for member in CAST}
-    for individual in range(100, 500):
-        for check in range(100):
-            number = f"018150{individual:03d}{check:02d}"
-            if number not in cast and is_valid_national_id(number):
-                return number
-    raise AssertionError("no number found")
 
 
 async def test_ingrid_logs_in_and_gets_a_fresh_http_only_session_cookie(

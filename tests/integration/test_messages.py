@@ -8,27 +8,15 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
-from homecare.auth.sessions import ActiveSession
 from homecare.domain.messages import MessageProblem
-from homecare.models import Message, MessageThread, Person, UsageLogEntry
+from homecare.models import Message, MessageThread, UsageLogEntry
 from homecare.services import events
-from homecare.services.access import Access
-from homecare.services.demo_cast import ASLAK, INGRID, KARI, NORA, PER, CastMember
+from homecare.services.demo_cast import ASLAK, INGRID, KARI, NORA, PER
 from homecare.services.events import ServiceMessagePosted
 from homecare.services.messages import inbox, open_thread, post_service_message, send_message, unread_count
+from tests.cast import access, person
 
 NOW = datetime(2026, 12, 4, 12, 0, tzinfo=UTC)
-
-
-def person(db: Session, member: CastMember) -> Person:
-    return db.exec(select(Person).where(Person.national_id == member.national_id)).one()
-
-
-def access(db: Session, actor: CastMember, subject: CastMember | None = None) -> Access:
-    """An access as the one check hands it out (the check itself is tested elsewhere)."""
-    acting, about = person(db, actor), person(db, subject or actor)
-    session = ActiveSession(1, acting.id or 0, about.id or 0, NOW, NOW, "nb", None)
-    return Access(session=session, actor=acting, subject=about, terms_accepted=True)
 
 
 def test_karis_inbox_shows_her_thread_with_one_unread_reply(cast_engine: Engine) -> None:

@@ -8,7 +8,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from homecare.domain.power_of_attorney import GrantProblem, ServiceArea
-from homecare.models import Person, PowerOfAttorney, UsageLogEntry
+from homecare.models import PowerOfAttorney, UsageLogEntry
 from homecare.services.demo_cast import INGRID, KARI, NORA, OLA, PER, CastMember
 from homecare.services.power_of_attorney import (
     GrantRequest,
@@ -21,14 +21,11 @@ from homecare.services.power_of_attorney import (
 )
 from homecare.services.terms import accept
 from homecare.settings import get_settings
+from tests.cast import person
 
 NOW = datetime.now(UTC)
 DIGITAL = frozenset({ServiceArea.DIGITAL_HEALTHCARE})
 TERMS = get_settings().terms_version
-
-
-def person(db: Session, member: CastMember) -> Person:
-    return db.exec(select(Person).where(Person.national_id == member.national_id)).one()
 
 
 def request(member: CastMember, surname: str | None = None, **changes: object) -> GrantRequest:

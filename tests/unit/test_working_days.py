@@ -113,6 +113,11 @@ def test_holiday_names_in_english() -> None:
     assert public_holiday_name(date(2026, 12, 24), "en") is None
 
 
+def test_nynorsk_and_sami_pages_get_the_bokmaal_names() -> None:
+    for language in ("nn", "se"):
+        assert public_holiday_name(date(2026, 5, 17), language) == public_holiday_name(date(2026, 5, 17))
+
+
 def test_unsupported_language_is_an_error() -> None:
     with pytest.raises(ValueError, match="unsupported language"):
         public_holiday_name(date(2026, 5, 17), "sv")

@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
 from authlib.common.security import is_secure_transport
 from authlib.oauth2.rfc6749 import OAuth2Error
 from joserfc.jwk import RSAKey
@@ -40,6 +41,7 @@ from homecare.auth.dev_idp.server import (
     DISCOVERY_PATH,
     END_SESSION_PATH,
     JWKS_PATH,
+    LOG_OUT_EVERYWHERE_PATH,
     TOKEN_PATH,
     Clock,
     DevAuthorizationServer,
@@ -116,6 +118,7 @@ def create_app(
             Route(AUTHORIZE_PATH, endpoints.log_in, methods=["POST"]),
             Route(TOKEN_PATH, endpoints.token, methods=["POST"]),
             Route(END_SESSION_PATH, endpoints.end_session, methods=["GET", "POST"]),
+            Route(LOG_OUT_EVERYWHERE_PATH, endpoints.log_out_everywhere, methods=["POST"]),
         ]
     )
     # Tests reach the provider's state (e.g. whether a session has ended) through here.
@@ -209,6 +212,25 @@ class _Endpoints:
             )
         response = self.server.create_endpoint_response("end_session", end_session_request)
         return response or _page(logged_out_page(language))
+
+    async def log_out_everywhere(self, request: Request) -> Response:
+        """End a provider session and tell every client that takes back-channel logouts, as ID-porten does
+        when the person logs out of another service. Form field `sid`; answers what each client said."""
+        async with request.form() as submitted:
+            sid = str(submitted.get("sid") or "")
+        if not sid:
+            return JSONResponse({"error": "sid is required"}, status_code=400)
+        self.server.store.end_session(sid)
+        answers: dict[str, int | str] = {}
+        async with httpx.AsyncClient(timeout=5) as http:
+            for client in self.server.clients_to_log_out():
+                token = self.server.logout_token(sid, client)
+                try:
+                    sent = await http.post(client.backchannel_logout_uri or "", data={"logout_token": token})
+                    answers[client.client_id] = sent.status_code
+                except httpx.HTTPError as error:
+                    answers[client.client_id] = type(error).__name__
+        return JSONResponse(answers)
 
     def _authenticate(self, pending: PendingAuthorization, fields: dict[str, str]) -> Login | LoginForm:
         """The login for the submitted number and level, or the form to show again with what is wrong."""

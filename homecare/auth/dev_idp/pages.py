@@ -51,6 +51,37 @@ _TEXTS: dict[str, dict[str, str]] = {
         "logged_out_title": "Du er logget ut",
         "logged_out": "Du er logget ut av utviklingsinnloggingen.",
     },
+    "nn": {
+        "title": "Utviklingsinnlogging",
+        "notice": (
+            "Dette er ein identitetsleverandør for utvikling og test. Han kjenner berre syntetiske personar: "
+            "bruk aldri fødselsnummeret til ein ekte person."
+        ),
+        "client": "Du loggar inn på tenesta «{client}».",
+        "national_id": "Fødselsnummer",
+        "national_id_hint": "11 siffer. Berre syntetiske testnummer.",
+        "acr": "Sikkerheitsnivå",
+        ACR_HIGH: "Høgt (idporten-loa-high)",
+        ACR_SUBSTANTIAL: "Betydeleg (idporten-loa-substantial)",
+        "log_in": "Logg inn",
+        "cancel": "Avbryt",
+        "cast_heading": "Demopersonar",
+        "cast_intro": "Logg inn som ein av dei syntetiske demopersonane med eitt klikk.",
+        "not_eleven_digits": "Skriv inn eit fødselsnummer på nøyaktig 11 siffer.",
+        "bad_check_digits": "Kontrollsifra stemmer ikkje. Sjekk at nummeret er skrive rett.",
+        "bad_date": "Nummeret byrjar ikkje med ein gyldig fødselsdato.",
+        "bad_individual_number": "Individnummeret passar ikkje med fødselsåret.",
+        NOT_SYNTHETIC: "Her kan du berre bruke syntetiske testnummer, aldri nummeret til ein ekte person.",
+        UNKNOWN_ACR: "Vel eitt av sikkerheitsnivåa i lista.",
+        "error_title": "Innlogginga kan ikkje halde fram",
+        "error_intro": "Førespurnaden frå tenesta er ugyldig, så du blir ikkje sendt tilbake dit.",
+        "expired": (
+            "Denne innlogginga er ikkje lenger gyldig. Gå tilbake til tenesta og start innlogginga på nytt."
+        ),
+        "details": "Detaljar for utviklarar",
+        "logged_out_title": "Du er logga ut",
+        "logged_out": "Du er logga ut av utviklingsinnlogginga.",
+    },
     "en": {
         "title": "Development login",
         "notice": (
@@ -128,9 +159,14 @@ class LoginForm:
     acr_error: str | None = None
 
 
+# The pages' language for each ui_locales choice. This stand-in for ID-porten has no Sámi pages (the real one
+# has), so Sámi gets Bokmål, the portal's fallback too; any other choice gets English.
+_PAGE_LANGUAGES: dict[str, str] = {"nb": "nb", "nn": "nn", "se": "nb"}
+
+
 def page_language(locale: str) -> str:
-    """The language of the pages for a ui_locales choice: Norwegian for nb and nn, else English."""
-    return "nb" if locale in {"nb", "nn"} else "en"
+    """The language of the pages for a ui_locales choice."""
+    return _PAGE_LANGUAGES.get(locale, "en")
 
 
 def login_page(language: str, form: LoginForm, cast: Sequence[CastButton]) -> str:

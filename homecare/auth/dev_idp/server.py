@@ -33,10 +33,12 @@ from authlib.oauth2.rfc9207 import IssuerParameter
 from authlib.oidc.core import AuthorizationCodeMixin
 from authlib.oidc.core.grants import OpenIDCode
 from authlib.oidc.rpinitiated import EndSessionEndpoint, EndSessionRequest
+from joserfc import jwt
 from joserfc.jwk import KeySet, RSAKey
 from starlette.datastructures import Headers
 from starlette.responses import Response
 
+from homecare import routes
 from homecare.auth.dev_idp.keys import SIGNING_ALGORITHM, public_key_set
 from homecare.settings import Settings
 
@@ -57,6 +59,9 @@ AUTHORIZE_PATH = "/authorize"
 TOKEN_PATH = "/token"
 JWKS_PATH = "/jwks"
 END_SESSION_PATH = "/endsession"
+# Not ID-porten's: the development provider's stand-in for "the person logged out of another service".
+LOG_OUT_EVERYWHERE_PATH = "/logout-everywhere"
+BACKCHANNEL_LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout"
 DISCOVERY_PATH = "/.well-known/openid-configuration"
 CLAIMS = (
     "iss",
@@ -85,6 +90,8 @@ class RegisteredClient(ClientMixin):
     client_secret: str
     redirect_uris: tuple[str, ...]
     post_logout_redirect_uris: tuple[str, ...] = ()
+    # Where the provider posts a logout token when the person logs out elsewhere (Back-Channel Logout 1.0).
+    backchannel_logout_uri: str | None = None
     scope: str = " ".join(SCOPES)
 
     @property
@@ -131,6 +138,7 @@ def client_from_settings(settings: Settings) -> RegisteredClient:
         client_secret=settings.oidc_client_secret,
         redirect_uris=(settings.oidc_redirect_uri,),
         post_logout_redirect_uris=(settings.oidc_post_logout_redirect_uri,),
+        backchannel_logout_uri=f"{settings.public_url}{routes.AUTH_BACKCHANNEL_LOGOUT}",
     )
 
 
@@ -529,6 +537,25 @@ class DevAuthorizationServer(AuthorizationServer):
             locale=locale,
         )
 
+    def logout_token(self, sid: str, client: RegisteredClient) -> str:
+        """A signed logout token for `client` naming the provider session `sid` (Back-Channel Logout 1.0)."""
+        now = int(self.clock().timestamp())
+        claims = {
+            "iss": self.issuer,
+            "aud": client.client_id,
+            "iat": now,
+            "exp": now + int(ID_TOKEN_LIFETIME.total_seconds()),
+            "jti": secrets.token_urlsafe(16),
+            "sid": sid,
+            "events": {BACKCHANNEL_LOGOUT_EVENT: {}},
+        }
+        header = {"alg": SIGNING_ALGORITHM, "kid": self.signing_key.kid or "", "typ": "logout+jwt"}
+        return jwt.encode(header, claims, self.signing_key)
+
+    def clients_to_log_out(self) -> list[RegisteredClient]:
+        """The clients that take back-channel logouts."""
+        return [client for client in self._clients.values() if client.backchannel_logout_uri]
+
     def authorization_request(self, parameters: Sequence[tuple[str, str]]) -> DevIdpRequest:
         """An authorization request with these parameters, whether fresh from the query or kept meanwhile."""
         return DevIdpRequest("GET", f"{self.issuer}{AUTHORIZE_PATH}", query=parameters)
@@ -559,6 +586,8 @@ class DevAuthorizationServer(AuthorizationServer):
             "ui_locales_supported": list(UI_LOCALES),
             "claims_supported": list(CLAIMS),
             "authorization_response_iss_parameter_supported": True,
+            "backchannel_logout_supported": True,
+            "backchannel_logout_session_supported": True,
         }
 
 

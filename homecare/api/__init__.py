@@ -1,0 +1,1 @@
+"""The integration API for the municipalities' systems."""

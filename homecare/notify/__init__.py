@@ -1,0 +1,1 @@
+"""Notifications: the senders and the dispatcher that works through the outbox."""
