@@ -43,7 +43,7 @@ from bench.page_phone import (
 from homecare import routes
 from homecare.i18n import translate
 from homecare.settings import get_settings
-from tests.chromium import CHROMIUM_ARGS, CHROMIUM_PATH
+from tests.chromium import CHROMIUM_PATH, chromium_args
 
 BUDGET_KB = 250
 DESKTOP = {"width": 1280, "height": 900}
@@ -276,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Page weight of {base_url} (kB = 1000 bytes; gzip -9 of each file)")
     print("Load average at the start: {:.2f} {:.2f} {:.2f}\n".format(*os.getloadavg()))
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM_PATH, args=chromium_args())
         try:
             logged_in = log_in(browser, base_url, arguments.issuer)
             kept = print_weights(base_url, browser, logged_in, arguments.largest)

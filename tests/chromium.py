@@ -12,3 +12,10 @@ CHROMIUM_ARGS = [
     "--disable-quic",
     "--no-first-run",
 ]
+
+
+def chromium_args(accept_language: str = "nb-NO") -> list[str]:
+    """The switches, with the languages the browser asks for. Chromium sends its own default languages when
+    it opens a websocket, whatever a Playwright context's locale says (only pages' requests follow that):
+    the portal reads the first visit's language from its websocket, so the browser must ask for it too."""
+    return [*CHROMIUM_ARGS, f"--accept-lang={accept_language}"]
