@@ -31,8 +31,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
@@ -48,13 +46,13 @@ from homecare.auth.sessions import ActiveSession
 from homecare.db import make_engine
 from homecare.domain.time_zone import OSLO
 from homecare.domain.working_days import oslo_date
+from homecare.migrations import migrate
 from homecare.models import MessageThread, Person
 from homecare.services.access import Access
 from homecare.services.messages import inbox, open_thread, unread_count
 from homecare.services.power_of_attorney import representable
 from homecare.services.usage_log import newest_entry_id, usage_log_page
 from homecare.services.visits import past_visits, visits_between
-from homecare.settings import PROJECT_ROOT
 
 GOAL_P95_MS = 20.0
 PAGE_SIZE = 20  # the pages' own (homecare/state/messages.py, appointments.py, usage_log.py)
@@ -66,14 +64,6 @@ def _say(line: str) -> None:
 
 
 # ---- the database ---------------------------------------------------------------------------------------
-
-
-def _alembic_config(url: str) -> Config:
-    config = Config(str(PROJECT_ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(PROJECT_ROOT / "alembic"))
-    config.attributes["configure_logger"] = False
-    config.attributes["database_url"] = url
-    return config
 
 
 def _revision(url: str) -> str | None:
@@ -108,7 +98,7 @@ def prepare(server_url: str, name: str, scale: float, reuse: bool) -> tuple[str,
                 )
             meta = json.loads(comment)
             before, started = _revision(url), time.perf_counter()
-            command.upgrade(_alembic_config(url), "head")
+            migrate(url)
             after = _revision(url)
             if before != after:
                 _say(f"Migrated {before} → {after} in {time.perf_counter() - started:.1f} s; analysing")
@@ -122,7 +112,7 @@ def prepare(server_url: str, name: str, scale: float, reuse: bool) -> tuple[str,
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     started = time.perf_counter()
-    command.upgrade(_alembic_config(url), "head")
+    migrate(url)
     _say(f"Made {name} and migrated it to {_revision(url)}; filling it at scale {scale}:")
     now = datetime.now(UTC).replace(microsecond=0)
     took = generate(

@@ -47,14 +47,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import create_engine, insert, text
 from sqlalchemy.engine import Engine, make_url
 
 from bench.notify_stubs import ProviderStub, SendGridBenchStub, SmsGatewayBenchStub
 from homecare.domain.notifications import Channel, NoticeKind, RetryPolicy
 from homecare.i18n import translate
+from homecare.migrations import migrate
 from homecare.models import OutboxItem, OutboxStatus
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,11 +84,7 @@ def make_database(server_url: str, name: str) -> str:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
     url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    config = Config(str(ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(ROOT / "alembic"))
-    config.attributes["configure_logger"] = False
-    config.attributes["database_url"] = url
-    command.upgrade(config, "head")
+    migrate(url)
     return url
 
 

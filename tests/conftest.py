@@ -10,34 +10,18 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session
 
 from homecare.db import make_engine
+from homecare.migrations import migrate
 from homecare.services.demo_cast import seed_demo_cast
-from homecare.settings import PROJECT_ROOT
 
 SEED_DAY = date(2026, 12, 4)  # a Friday
 
 # Files that tests attach go to a folder of the test run's own, never into the project's data folder.
 os.environ.setdefault("HOMECARE_ATTACHMENTS_DIR", tempfile.mkdtemp(prefix="homecare-attachments-"))
-
-
-def alembic_config(url: str) -> Config:
-    """Alembic's configuration for the database at `url`, going through the project's env.py."""
-    config = Config(str(PROJECT_ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(PROJECT_ROOT / "alembic"))
-    config.attributes["configure_logger"] = False
-    config.attributes["database_url"] = url
-    return config
-
-
-def migrate(url: str, revision: str = "head") -> None:
-    """Bring the database at `url` to `revision`, as the run command does."""
-    command.upgrade(alembic_config(url), revision)
 
 
 POSTGRES_URL = os.environ.get("HOMECARE_TEST_POSTGRES_URL")

@@ -163,6 +163,13 @@ def resolve_session(
     if not token:
         return None
     row = db.exec(select(LoginSession).where(LoginSession.token_hash == secret_hash(token))).first()
+    return live_session(db, settings, row, now)
+
+
+def live_session(
+    db: Session, settings: Settings, row: LoginSession | None, now: datetime
+) -> ActiveSession | None:
+    """`resolve_session` for a row already read (the access check reads it together with its people)."""
     if row is None or row.ended_at is not None:
         return None
     if not _is_live(row, settings, now):

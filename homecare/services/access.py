@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlmodel import Session
+from sqlalchemy import and_
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, select
 
-from homecare.auth.sessions import ActiveSession, resolve_session
+from homecare.auth.sessions import ActiveSession, live_session, secret_hash
 from homecare.domain.usage import UsageOutcome
-from homecare.models import LoginSession, Person
+from homecare.models import LoginSession, Person, TermsConsent
 from homecare.services.power_of_attorney import may_represent
-from homecare.services.terms import has_accepted
 from homecare.services.usage_log import UsageAction, record_use
 from homecare.settings import Settings
 
@@ -80,16 +81,16 @@ def check_access(
     With `action`, a use by a representative is written to the subject's usage log (a person's own uses of
     their own data are not: the log is about others).
     """
-    active = resolve_session(db, settings, token, now)
-    actor = db.get(Person, active.actor_id) if active else None
+    row, actor, consent_id, other = _login_and_people(db, token, settings.terms_version)
+    active = live_session(db, settings, row, now)
     if active is None or actor is None or actor.id is None:
         raise AccessDenied(AccessProblem.NOT_LOGGED_IN)
-    terms_accepted = has_accepted(db, actor.id, settings.terms_version)
+    terms_accepted = consent_id is not None
     if require_terms and not terms_accepted:
         raise AccessDenied(AccessProblem.TERMS_NOT_ACCEPTED)
     subject = actor
     if active.subject_id != actor.id:
-        subject = db.get(Person, active.subject_id)
+        subject = other
         if subject is None or not may_represent(db, actor_id=actor.id, subject_id=active.subject_id, now=now):
             _return_to_self(db, active.id, actor.id)
             record_use(
@@ -100,6 +101,41 @@ def check_access(
         if action:
             record_use(db, action=action, actor_id=actor.id, subject_id=subject.id, at=now)
     return Access(session=active, actor=actor, subject=subject, terms_accepted=terms_accepted)
+
+
+_Subject = aliased(Person)
+
+
+def _login_and_people(
+    db: Session, token: str | None, terms_version: str
+) -> tuple[LoginSession | None, Person | None, int | None, Person | None]:
+    """The login with this cookie id, its actor, the actor's consent to these terms, and the person acted
+    for when that is someone else: one statement, as this runs before every event."""
+    if not token:
+        return None, None, None, None
+    found = db.exec(
+        select(LoginSession, Person, TermsConsent.id, _Subject)
+        .join(Person, col(Person.id) == LoginSession.actor_id)
+        .outerjoin(
+            TermsConsent,
+            and_(
+                col(TermsConsent.person_id) == LoginSession.actor_id,
+                col(TermsConsent.terms_version) == terms_version,
+            ),
+        )
+        .outerjoin(
+            _Subject,
+            and_(
+                col(_Subject.id) == LoginSession.subject_id,
+                col(LoginSession.subject_id) != LoginSession.actor_id,
+            ),
+        )
+        .where(LoginSession.token_hash == secret_hash(token))
+    ).first()
+    if found is None:
+        return None, None, None, None
+    row, actor, consent_id, subject = found
+    return row, actor, consent_id, subject
 
 
 def _return_to_self(db: Session, session_id: int, actor_id: int) -> None:

@@ -6,6 +6,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy import and_
 from sqlmodel import Session, col, select, update
 
 from homecare.domain.national_id import NationalIdError, parse_national_id
@@ -111,14 +112,27 @@ def may_represent(db: Session, *, actor_id: int, subject_id: int, now: datetime)
     """Whether the actor may act for the subject now: themself, or by a grant in force covering the portal."""
     if actor_id == subject_id:
         return True
-    grants = _grants(
-        db,
-        PowerOfAttorney.grantor_id == subject_id,
-        PowerOfAttorney.grantee_id == actor_id,
-        col(PowerOfAttorney.ended_at).is_(None),
-        now=now,
+    # One statement: the access check asks this on every event of a representative.
+    covering = db.exec(
+        select(PowerOfAttorney.valid_from, PowerOfAttorney.valid_to, PowerOfAttorney.ended_at)
+        .join(
+            PowerOfAttorneyArea,
+            and_(
+                col(PowerOfAttorneyArea.power_of_attorney_id) == PowerOfAttorney.id,
+                col(PowerOfAttorneyArea.area) == PORTAL_AREA,
+            ),
+        )
+        .where(
+            PowerOfAttorney.grantor_id == subject_id,
+            PowerOfAttorney.grantee_id == actor_id,
+            col(PowerOfAttorney.ended_at).is_(None),
+        )
+    ).all()
+    today = now.astimezone(OSLO).date()
+    return any(
+        is_in_force(valid_from=valid_from, valid_to=valid_to, ended_at=ended_at, now=now, today=today)
+        for valid_from, valid_to, ended_at in covering
     )
-    return any(grant.in_force and covers(grant.areas, PORTAL_AREA) for grant in grants)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from homecare.db import make_engine
 from homecare.domain.notifications import NotificationLevel
 from homecare.domain.time_zone import OSLO
 from homecare.domain.visits import ServiceType, VisitStatus
+from homecare.migrations import alembic_config, migrate
 from homecare.models import (
     District,
     HomeVisit,
@@ -37,7 +38,7 @@ from homecare.models import (
 )
 from homecare.services.demo_cast import CAST, seed_demo_cast
 from homecare.settings import PROJECT_ROOT
-from tests.conftest import SEED_DAY, alembic_config, migrate
+from tests.conftest import SEED_DAY
 
 
 def count(session: Session, model: type[SQLModel]) -> int:
