@@ -8,8 +8,8 @@ Reflex answers an event with one or more messages, in order: deltas (`{"delta": 
 browser to run (`{"events": [...]}`, e.g. a redirect). A message names no event, so a user keeps one event in
 flight at a time, as a person does, and reads what comes back until the step is complete:
 
-- a navigation: a delta from `on_load_internal` (the first answer), the page title script, the delta of the
-  page's load handler (the data, found by its state's name), then `is_hydrated` true (the page is complete);
+- a navigation: a delta from `on_load_internal` (the first answer), the delta of the page's load handler (the
+  data, found by its state's name), then `is_hydrated` true (the page is complete);
 - an event answered with a redirect (choosing a person, sending a message): its delta, then the redirect;
 - the no-op: its delta.
 """
@@ -59,9 +59,10 @@ CHOOSE = format_event_handler(RepresentationState.choose)  # type: ignore[arg-ty
 SEND = format_event_handler(NewMessageState.send)  # type: ignore[arg-type]
 IS_HYDRATED = f"is_hydrated{FIELD_MARKER}"
 SESSION = SessionState.get_full_name()
-# Every event that runs the access check sets this (with the rest of the header); the page title's event does
-# not, though its delta may carry the page's state too (computed vars that follow the language).
+# Every event that runs the access check sets this (with the rest of the header).
 LOGGED_IN = f"logged_in{FIELD_MARKER}"
+# Set when the access check refused the login: the page is to load the front page anew.
+PAGE_LOAD_REQUEST = f"page_load_request{FIELD_MARKER}"
 _REQUEST_ID = re.compile(rf'name="{REQUEST_ID_FIELD}" value="([^"]+)"')
 
 # The rows of the table, in this order.
@@ -387,6 +388,8 @@ class SimulatedUser:
                 answer.deltas.append(delta)
                 if answer.first_delta is None:
                     answer.first_delta = at
+                if delta.get(SESSION, {}).get(PAGE_LOAD_REQUEST):
+                    raise StepFailed("access refused: sent to the front page")
                 if answer.data is None and data_state in delta and LOGGED_IN in delta.get(SESSION, {}):
                     answer.data = at
                 if delta.get(ROOT, {}).get(IS_HYDRATED) is True:
@@ -400,19 +403,12 @@ def _complete(answer: Answer) -> bool:
     return answer.complete is not None
 
 
-def _check(event: dict[str, Any]) -> str | None:
-    """The redirect's path, None for the page title script; StepFailed for anything else (an error toast,
-    being sent to the front page because access was refused)."""
+def _check(event: dict[str, Any]) -> str:
+    """The redirect's path; StepFailed for any other event (an error toast)."""
     name = event.get("name")
     payload = event.get("payload") or {}
     if name == "_redirect":
         return str(payload.get("path"))
-    if name == "_call_script":
-        script = str(payload.get("javascript_code", ""))
-        if script.startswith("document.documentElement.lang"):
-            return None
-        if "location.assign" in script:
-            raise StepFailed("access refused: sent to the front page")
     raise StepFailed(f"unexpected event {name}: {json.dumps(payload)[:80]}")
 
 

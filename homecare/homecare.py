@@ -14,6 +14,7 @@ from homecare.api.app import PREFIX as API_PREFIX
 from homecare.api.app import create_api
 from homecare.auth.relying_party import RelyingParty
 from homecare.auth.routes import LoginRoutes
+from homecare.components.document import DocumentLanguage
 from homecare.downloads import DownloadRoutes
 from homecare.health import HealthRoutes
 from homecare.i18n import DEFAULT_LANGUAGE
@@ -40,6 +41,7 @@ from homecare.pages.terms import terms_page
 from homecare.pages.usage_log import usage_log_page
 from homecare.preflight import deployment_problems
 from homecare.request_limits import UploadSizeLimit
+from homecare.security_headers import SecurityHeaders
 from homecare.settings import get_settings
 from homecare.state.appointments import AppointmentsState
 from homecare.state.development_outbox import DevelopmentOutboxState
@@ -57,7 +59,7 @@ from homecare.state.usage_log import UsageLogState
 
 
 def _title(route: str) -> str:
-    # The document title before the chosen language is known; sync_document replaces it.
+    # The document title before the chosen language is known; DocumentLanguage replaces it.
     return document_title(DEFAULT_LANGUAGE, route)
 
 
@@ -84,7 +86,7 @@ app = rx.App(
     html_lang=DEFAULT_LANGUAGE,
     stylesheets=["/homecare.css"],
     head_components=[rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml")],
-    api_transformer=[_http_routes(), UploadSizeLimit, RequestIds],
+    api_transformer=[_http_routes(), UploadSizeLimit, RequestIds, SecurityHeaders],
 )
 
 app.add_middleware(EventMetrics())
@@ -109,12 +111,24 @@ PAGES: tuple[tuple[Callable[[], rx.Component], str, list[EventHandler]], ...] = 
     (appointments_page, routes.APPOINTMENTS, [AppointmentsState.load]),
     (notification_setup_page, routes.NOTIFICATION_SETUP, [NotificationSetupState.load]),
     (development_outbox_page, routes.DEVELOPMENT_OUTBOX, [DevelopmentOutboxState.load]),
-    (not_found_page, "404", PUBLIC),
+    (not_found_page, routes.NOT_FOUND, PUBLIC),
 )
 # Notices owed in the outbox are sent from the app unless a dispatcher runs as its own process.
 app.register_lifespan_task(run_in_app)
 # What has run out is deleted every hour (sessions, sent notices, the usage log after its retention).
 app.register_lifespan_task(run_maintenance)
 
+
+def _with_document(page: Callable[[], rx.Component], route: str) -> Callable[[], rx.Component]:
+    """The page, keeping the document's language and title in step with the chosen language."""
+
+    def build() -> rx.Component:
+        return rx.fragment(
+            DocumentLanguage.create(lang=I18nState.lang, title=I18nState.titles[route]), page()
+        )
+
+    return build
+
+
 for page, route, on_load in PAGES:
-    app.add_page(page, route=route, title=_title(route), on_load=[I18nState.sync_document, *on_load])
+    app.add_page(_with_document(page, route), route=route, title=_title(route), on_load=on_load)

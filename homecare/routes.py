@@ -13,6 +13,8 @@ CHOOSE_PERSON = "/velg-person"
 MESSAGES = "/meldinger"
 NEW_MESSAGE = "/meldinger/ny"
 THREAD = "/meldinger/[thread]"
+# Reflex's name for the page shown at any address that is no page.
+NOT_FOUND = "404"
 POWERS_OF_ATTORNEY = "/fullmakter"
 USAGE_LOG = "/logg"
 APPOINTMENTS = "/timeavtaler"
@@ -60,6 +62,10 @@ TITLE_KEYS: dict[str, str] = {
     NOTIFICATION_SETUP: "setup.title",
     DEVELOPMENT_OUTBOX: "dev_outbox.title",
 }
+
+
+# Every page's route as registered, each with a document title (title_key below).
+TITLED_ROUTES: tuple[str, ...] = (*TITLE_KEYS, THREAD, NOT_FOUND)
 
 
 def normalized(path: str) -> str:

@@ -49,6 +49,7 @@ render_nginx() {
     "$HOMECARE_PUBLIC_URL")"
   HC_BACKENDS="server 127.0.0.1:$BACKEND_PORT;" HC_LISTEN="$HTTPS_PORT" HC_SERVER_NAME="$server_name" \
     HC_TLS_CERT="$TLS_CERT" HC_TLS_KEY="$TLS_KEY" HC_STATIC_ROOT="$static_root" \
+    HC_SECURITY_HEADERS="$(python -m homecare.security_headers "$static_root" | sed '2,$s/^/        /')" \
     python - "$ROOT/deploy/nginx-site.conf" "$folder/nginx/site.conf" <<'PY'
 import os
 import re

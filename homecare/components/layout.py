@@ -9,6 +9,7 @@ from reflex.vars.base import Var
 
 from homecare import routes
 from homecare.components import design_system as ds
+from homecare.components.document import FullPageLoad
 from homecare.i18n import LANGUAGE_NAMES
 from homecare.settings import get_settings
 from homecare.state.i18n import I18nState, t
@@ -242,8 +243,9 @@ def page_layout(current_route: str, *content: rx.Component) -> rx.Component:
             href=f"#{MAIN_ID}",
             class_name="hc-skip-link",
             # Following the link alone scrolls; moving focus makes the next Tab start in the content.
-            on_click=rx.call_script(f"document.getElementById('{MAIN_ID}').focus()"),
+            on_click=rx.set_focus(MAIN_ID),
         ),
+        FullPageLoad.create(href=routes.HOME, request=SessionState.page_load_request),
         header(current_route),
         acting_for_banner(),
         rx.el.main(

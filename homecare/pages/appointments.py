@@ -7,6 +7,7 @@ from reflex.components.react_router.dom import ReactRouterLink
 
 from homecare import routes
 from homecare.components import design_system as ds
+from homecare.components.document import FocusRequest
 from homecare.components.layout import page_layout, pager
 from homecare.domain.visits import (
     MAX_CANCEL_NOTE_LENGTH,
@@ -329,6 +330,7 @@ def _step() -> rx.Component:
 def appointments_page() -> rx.Component:
     return page_layout(
         routes.APPOINTMENTS,
+        FocusRequest.create(target=State.focus_target, request=State.focus_request),
         ds.title(t("appointments.title"), html_markup="h1", appearance="title1"),
         rx.el.p(t("appointments.intro"), class_name="hc-lead"),
         rx.el.div(

@@ -115,6 +115,9 @@ class AppointmentsState(SessionState):
     new_time_topic: str = ""
     new_time_intro: str = ""
     form_version: int = 0
+    # Where the focus goes next (the step's title, the notice), so that a screen reader reads on there.
+    focus_target: str = ""
+    focus_request: int = 0
     _chosen_id: str = ""
     _chosen_version: int = 0
 
@@ -269,7 +272,7 @@ class AppointmentsState(SessionState):
                 return self._say("appointments.not_cancellable", "warn")
             self._choose(view)
             self.step = STEP_REASON
-            return _focus_step()
+            return self._focus(STEP_TITLE_ID)
 
         return await self._checked(None, work)
 
@@ -290,7 +293,7 @@ class AppointmentsState(SessionState):
         self.chosen_reason, self.note = reason, note
         self.reason_text = self._tr(f"appointments.reason.{reason}")
         self.step = STEP_CONFIRM
-        return _focus_step()
+        return self._focus(STEP_TITLE_ID)
 
     def _cancel_problem_texts(self, reason: str, note: str) -> dict[str, str]:
         texts: dict[str, str] = {}
@@ -326,20 +329,24 @@ class AppointmentsState(SessionState):
     @rx.event
     def close_step(self):
         self._close()
-        return _focus_list()
+        return self._focus(NOTICE_ID)
 
     @rx.event
     def back_to_reason(self):
         if self.step == STEP_CONFIRM:
             self.step = STEP_REASON
-        return _focus_step()
+        return self._focus(STEP_TITLE_ID)
+
+    def _focus(self, element_id: str) -> None:
+        self.focus_target = element_id
+        self.focus_request += 1
 
     def _close(self) -> None:
         self.step, self._chosen_id, self._chosen_version, self.problems = "", "", 0, {}
 
-    def _say(self, key: str, variant: str, **values: object) -> rx.event.EventSpec:
+    def _say(self, key: str, variant: str, **values: object) -> None:
         self.notice, self.notice_variant = self._tr(key, **values), variant
-        return _focus_list()
+        return self._focus(NOTICE_ID)
 
     # Asking for a new time: a message to the service in the subject's thread for such requests.
 
@@ -355,7 +362,7 @@ class AppointmentsState(SessionState):
             self.new_time_intro = self._tr("appointments.new_time_intro", topic=self.new_time_topic)
             self.step = STEP_NEW_TIME
             self.form_version += 1
-            return _focus_step()
+            return self._focus(STEP_TITLE_ID)
 
         return await self._checked(None, work)
 
@@ -438,16 +445,3 @@ def _list(form: FormData, name: str) -> list[str]:
 
 STEP_TITLE_ID = "visit-step-title"
 NOTICE_ID = "appointments-notice"
-
-
-def _focus(element_id: str) -> rx.event.EventSpec:
-    # The focus moves with what the person is doing, so a screen reader starts reading there.
-    return rx.call_script(f"window.setTimeout(() => document.getElementById('{element_id}')?.focus(), 50)")
-
-
-def _focus_step() -> rx.event.EventSpec:
-    return _focus(STEP_TITLE_ID)
-
-
-def _focus_list() -> rx.event.EventSpec:
-    return _focus(NOTICE_ID)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import reflex as rx
 
 from homecare.i18n import (
@@ -14,7 +12,7 @@ from homecare.i18n import (
     supported_language,
     translate,
 )
-from homecare.routes import title_key
+from homecare.routes import TITLED_ROUTES, title_key
 
 
 class I18nState(rx.State):
@@ -39,18 +37,14 @@ class I18nState(rx.State):
         """A string in the chosen language, for text that states compute."""
         return translate(self.lang, key, **values)
 
+    @rx.var
+    def titles(self) -> dict[str, str]:
+        """The document title of every page in the chosen language (components/document.py sets it)."""
+        return {route: document_title(self.lang, route) for route in TITLED_ROUTES}
+
     @rx.event
     def set_language(self, language: str):
         self.language = supported_language(language)
-        return self.sync_document()
-
-    @rx.event
-    def sync_document(self):
-        """Tell the browser (and screen readers) the page's language and title in that language."""
-        title = document_title(self.lang, self.router.url.path)
-        return rx.call_script(
-            f"document.documentElement.lang = {json.dumps(self.lang)}; document.title = {json.dumps(title)};"
-        )
 
 
 def document_title(language: str, path: str) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import secrets
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
@@ -63,6 +64,8 @@ class SessionState(I18nState):
     can_choose: bool = False
     unread_messages: int = 0
     access_notice: str = ""
+    # A new value asks the page to load the front page anew (components/document.py).
+    page_load_request: str = ""
     # When this tab last looked up whether its person may act for others (for the header's switch link).
     _choice_checked: tuple[int, float] | None = None
     # Whom this tab showed last. The person acted for is kept per login, so another tab can change it: this
@@ -164,7 +167,7 @@ class SessionState(I18nState):
             state = state.parent_state
         return state  # type: ignore[return-value]
 
-    def _denied(self, denied: AccessDenied) -> rx.event.EventSpec:
+    def _denied(self, denied: AccessDenied) -> rx.event.EventSpec | None:
         if denied.problem is AccessProblem.TERMS_NOT_ACCEPTED:
             return rx.redirect(routes.TERMS)
         session_state = self._session_state()
@@ -181,7 +184,8 @@ class SessionState(I18nState):
             )
             return rx.redirect(routes.MY_PAGE)
         # A full page load: the next page opens a new connection that carries the browser's current cookies.
-        return rx.call_script(f"window.location.assign('{routes.HOME}')")
+        session_state.page_load_request = secrets.token_hex(8)
+        return None
 
     @rx.var
     def unread_text(self) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -26,7 +26,7 @@ from homecare.db import make_engine
 from homecare.domain.time_zone import OSLO
 from homecare.services.demo_cast import seed_demo_cast
 from homecare.settings import PROJECT_ROOT, get_settings
-from tests.chromium import CHROMIUM_ARGS, CHROMIUM_PATH
+from tests.chromium import CHROMIUM_PATH, chromium_args
 from tests.conftest import migrate
 
 SERVER_START_TIMEOUT = 300
@@ -150,7 +150,7 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM_PATH,
-        "args": CHROMIUM_ARGS,
+        "args": chromium_args(),
     }
 
 
@@ -160,8 +160,22 @@ def page(browser: Browser, request: pytest.FixtureRequest, portal_url: str) -> I
     context = browser.new_context(viewport=VIEWPORTS[request.param], locale="nb-NO", base_url=portal_url)
     context.set_default_timeout(15_000)
     page = context.new_page()
+    refused = policy_refusals(page)
     yield page
     context.close()
+    assert refused == [], "the page broke its Content-Security-Policy"
+
+
+def policy_refusals(page: Page) -> list[str]:
+    """What the browser refused because of the Content-Security-Policy, as it happens on the page."""
+    refused: list[str] = []
+
+    def note(message: ConsoleMessage) -> None:
+        if message.type == "error" and "Content Security Policy" in message.text:
+            refused.append(message.text)
+
+    page.on("console", note)
+    return refused
 
 
 def norwegian_page(browser: Browser, portal_url: str, viewport: str) -> Page:

@@ -219,9 +219,15 @@ def test_the_frontend_and_the_apps_routes_come_through_nginx(production: str) ->
         front = client.get("/")
         assert front.status_code == 200 and "<html" in front.text
         assert front.headers["strict-transport-security"].startswith("max-age=")
-        assert front.headers["content-security-policy"] == "frame-ancestors 'none'"
+        policy = front.headers["content-security-policy"]
+        assert "frame-ancestors 'none'" in policy and "'sha256-" in policy and "unsafe-eval" not in policy
         assert front.headers["x-content-type-options"] == "nosniff"
         assert "server" not in front.headers or front.headers["server"] == "nginx", "no version shown"
+        # The backend's answers carry the same headers once (not again from nginx).
+        health = client.get("/healthz")
+        assert health.headers.get_list("content-security-policy") == [policy]
+        hsts = front.headers["strict-transport-security"]
+        assert health.headers.get_list("strict-transport-security") == [hsts]
         # A thread's address is no file: the app's shell answers it.
         assert client.get("/meldinger/a-thread-of-someone").status_code == 200
         ready = client.get("/readyz").json()

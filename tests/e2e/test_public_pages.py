@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Browser, BrowserType, Locator, Page, expect
 
 from homecare import routes
-from tests.e2e.conftest import assert_accessible
+from tests.chromium import CHROMIUM_PATH, chromium_args
+from tests.e2e.conftest import assert_accessible, norwegian_page, policy_refusals
 
 pytestmark = pytest.mark.e2e
 
@@ -154,10 +155,10 @@ def test_no_page_scrolls_sideways(page: Page, route: str) -> None:
     [("en-GB", "Help and user support", "en"), ("nn-NO", "Hjelp og brukarstøtte", "nn")],
 )
 def test_the_first_visit_speaks_the_browsers_language_until_one_is_chosen(
-    browser: Browser, portal_url: str, locale: str, heading: str, lang: str
+    browser_type: BrowserType, portal_url: str, locale: str, heading: str, lang: str
 ) -> None:
-    context = browser.new_context(locale=locale, base_url=portal_url)
-    page = context.new_page()
+    browser = browser_type.launch(executable_path=CHROMIUM_PATH, args=chromium_args(locale))
+    page = browser.new_context(locale=locale, base_url=portal_url).new_page()
     try:
         page.goto(routes.HELP)
         expect(page.get_by_role("heading", level=1, name=heading)).to_be_visible()
@@ -169,7 +170,7 @@ def test_the_first_visit_speaks_the_browsers_language_until_one_is_chosen(
         page.reload()
         expect(page.get_by_role("heading", level=1, name="Hjelp og brukerstøtte")).to_be_visible()
     finally:
-        context.close()
+        browser.close()
 
 
 def test_every_page_links_to_the_accessibility_statement(page: Page) -> None:
@@ -180,3 +181,23 @@ def test_every_page_links_to_the_accessibility_statement(page: Page) -> None:
     expect(page.get_by_role("main").get_by_role("link", name="23 32 70 00")).to_be_visible()
     expect(page).to_have_title(re.compile("^Tilgjengelighetserklæring"))
     assert_accessible(page)
+
+
+def test_the_pages_run_no_script_but_their_own(browser: Browser, portal_url: str) -> None:
+    page = norwegian_page(browser, portal_url, "desktop")
+    refused = policy_refusals(page)
+    try:
+        answer = page.goto(routes.HELP)
+        assert answer is not None and "'unsafe-eval'" not in answer.headers["content-security-policy"]
+        expect(page.get_by_role("heading", level=1, name="Hjelp og brukerstøtte")).to_be_visible()
+        assert refused == []
+        # What an attacker's text would try, had it got into the page as HTML: refused, and reported.
+        page.evaluate(
+            "() => { const s = document.createElement('script'); s.textContent = 'window.injected = 1';"
+            " document.body.append(s); }"
+        )
+        assert page.evaluate("() => window.injected") is None
+        page.wait_for_timeout(200)  # the console message comes after the refusal
+        assert any("inline script" in text or "script-src" in text for text in refused)
+    finally:
+        page.context.close()

@@ -58,7 +58,6 @@ from tests.unit.test_state_surface import own_events, portal_states
 # data the state already holds (every database read and write goes through the access check).
 NO_PERSON_DATA: set[tuple[str, str]] = {
     ("I18nState", "set_language"),
-    ("I18nState", "sync_document"),
     ("MunicipalitiesState", "load"),
     ("MunicipalitiesState", "set_query"),
     ("LoginFailedState", "load"),

@@ -9,7 +9,7 @@ from homecare.state.i18n import I18nState
 
 # The events each state offers the browser, besides Reflex's own (setvar and the hydrate machinery).
 INTENDED_EVENTS: dict[str, set[str]] = {
-    "I18nState": {"set_language", "sync_document"},
+    "I18nState": {"set_language"},
     "SessionState": {"identify", "require_login", "return_to_self", "dismiss_notice"},
     "MunicipalitiesState": {"load", "set_query"},
     "MyPageState": {"load"},
