@@ -201,3 +201,13 @@ def test_the_pages_run_no_script_but_their_own(browser: Browser, portal_url: str
         assert any("inline script" in text or "script-src" in text for text in refused)
     finally:
         page.context.close()
+
+
+def test_the_pages_fonts_come_as_woff2(page: Page) -> None:
+    open_page(page, routes.HELP, "Hjelp og brukerstøtte")
+    page.evaluate("() => document.fonts.ready")
+    fonts = page.evaluate(
+        "() => performance.getEntriesByType('resource').map(e => e.name).filter(n => /\\.woff2?$/.test(n))"
+    )
+    assert fonts, "the page uses the design system's font"
+    assert all(name.endswith(".woff2") for name in fonts), fonts
