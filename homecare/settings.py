@@ -138,7 +138,7 @@ def get_settings() -> Settings:
             end=time.fromisoformat(os.environ.get("HOMECARE_SMS_QUIET_UNTIL", "08:00")),
         ),
         sms_bundle_seconds=int(os.environ.get("HOMECARE_SMS_BUNDLE_SECONDS", "120")),
-        retry_policy=RetryPolicy(max_attempts=int(os.environ.get("HOMECARE_NOTIFY_MAX_ATTEMPTS", "8"))),
+        retry_policy=RetryPolicy(max_attempts=int(os.environ.get("HOMECARE_NOTIFY_MAX_ATTEMPTS", "30"))),
         dispatcher_in_app=_flag("HOMECARE_DISPATCHER_IN_APP", default=True),
         dispatch_interval_seconds=float(os.environ.get("HOMECARE_DISPATCH_INTERVAL_SECONDS", "2")),
         api_requests_per_minute=int(os.environ.get("HOMECARE_API_REQUESTS_PER_MINUTE", "600")),

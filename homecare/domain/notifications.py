@@ -186,7 +186,7 @@ def sms_due_at(now: datetime, quiet: QuietHours) -> datetime:
 class RetryPolicy:
     """How often and how long a failed send is tried again: exponential backoff with jitter, then give up."""
 
-    max_attempts: int = 8
+    max_attempts: int = 30
     first_delay: timedelta = timedelta(seconds=30)
     longest_delay: timedelta = timedelta(hours=1)
     jitter: float = 0.2

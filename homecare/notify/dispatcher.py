@@ -15,8 +15,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy import ColumnElement, and_, exists, or_, tuple_
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select, update
 
 from homecare.db import session_scope
@@ -49,8 +50,23 @@ class Claimed:
     claimed_until: datetime | None = None
 
 
+_Earlier = aliased(OutboxItem)
+
+
+def _first_for_its_address() -> ColumnElement[bool]:
+    """No earlier notice to the same address is still owed: each address gets its notices in the order
+    they were written, also when a provider was away and they were tried again at different times."""
+    return ~exists().where(
+        col(_Earlier.channel) == OutboxItem.channel,
+        col(_Earlier.address) == OutboxItem.address,
+        col(_Earlier.status).in_([OutboxStatus.PENDING, OutboxStatus.SENDING]),
+        col(_Earlier.id) < OutboxItem.id,
+    )
+
+
 def _pending(now: datetime) -> ColumnElement[bool]:
-    return and_(col(OutboxItem.status) == OutboxStatus.PENDING, col(OutboxItem.due_at) <= now)
+    due = and_(col(OutboxItem.status) == OutboxStatus.PENDING, col(OutboxItem.due_at) <= now)
+    return and_(due, _first_for_its_address())
 
 
 def _abandoned(now: datetime) -> ColumnElement[bool]:
@@ -73,10 +89,18 @@ class Dispatcher:
     rng: random.Random = field(default_factory=random.Random)
 
     def run_once(self) -> int:
-        """Claim what is due, send it, record each outcome; how many notices were handled."""
+        """Claim what is due, send it, record each outcome; how many notices were handled.
+
+        Once a notice to an address is not sent, the ones behind it to that address wait for it (they are
+        handed back, their attempt not counted): nobody gets the second notice before the first."""
         claimed, token = self.claim()
+        held_up: set[tuple[Channel, str]] = set()
         for group in _bundles(claimed):
-            self._deliver(group, token)
+            address = (group[0].channel, group[0].address)
+            if address in held_up:
+                self._hand_back(group, token)
+            elif not self._deliver(group, token):
+                held_up.add(address)
         return len(claimed)
 
     def _due_now(
@@ -116,6 +140,7 @@ class Dispatcher:
             if not ids:
                 return [], token
             self._take(db, col(OutboxItem.id).in_(ids), self._due_now(now), now=now, token=token)
+            self._take_queued_behind(db, now, token)
             self._take_followers(db, now, token)
             rows = db.exec(
                 select(OutboxItem).where(OutboxItem.claim_token == token).order_by(col(OutboxItem.id))
@@ -134,6 +159,42 @@ class Dispatcher:
             )
             .execution_options(synchronize_session=False)
         )
+
+    def _take_queued_behind(self, db: Session, now: datetime, token: str) -> None:
+        """The notices queued behind one this claim took, to the same address, go in the same round: those
+        due now, in the order they were written, up to the first that is not due yet."""
+        addresses = db.exec(
+            select(OutboxItem.channel, OutboxItem.address).where(OutboxItem.claim_token == token).distinct()
+        ).all()
+        if not addresses:
+            return
+        owed = db.exec(
+            select(
+                OutboxItem.id,
+                OutboxItem.channel,
+                OutboxItem.address,
+                OutboxItem.due_at,
+                OutboxItem.claim_token,
+            )
+            .where(
+                tuple_(OutboxItem.channel, OutboxItem.address).in_([tuple(pair) for pair in addresses]),
+                col(OutboxItem.status).in_([OutboxStatus.PENDING, OutboxStatus.SENDING]),
+            )
+            .order_by(col(OutboxItem.id))
+        ).all()
+        quiet = self.settings.quiet_hours.contains(now)
+        taken: list[int] = []
+        stopped: set[tuple[Channel, str]] = set()
+        for row_id, channel, address, due_at, claim_token in owed:
+            if claim_token == token or (channel, address) in stopped:
+                continue
+            if claim_token is None and due_at <= now and not (quiet and channel is Channel.SMS):
+                taken.append(row_id)
+            else:
+                stopped.add((channel, address))
+        if taken:
+            pending = col(OutboxItem.status) == OutboxStatus.PENDING
+            self._take(db, col(OutboxItem.id).in_(taken), pending, now=now, token=token)
 
     def _take_followers(self, db: Session, now: datetime, token: str) -> None:
         """SMS to a number this claim sends to, due within the bundling window, go along in one SMS."""
@@ -180,10 +241,11 @@ class Dispatcher:
             )
             return renewed.rowcount == len(group)  # type: ignore[attr-defined]
 
-    def _deliver(self, group: list[Claimed], token: str) -> None:
+    def _deliver(self, group: list[Claimed], token: str) -> bool:
+        """Send the group and record the outcome; whether it was sent."""
         if not self._still_ours(group, token):
             log.warning("notices %s were taken over by another dispatcher", [item.id for item in group])
-            return
+            return False
         first = group[0]
         sender = self.senders[first.channel]
         body = first.body if len(group) == 1 else self._bundle_text(group)
@@ -192,6 +254,24 @@ class Dispatcher:
         if delivery.outcome is not Outcome.SENT:
             log.warning("notice %s not sent (%s): %s", first.id, delivery.outcome.value, delivery.error)
         self._record(group, token, delivery)
+        return delivery.outcome is Outcome.SENT
+
+    def _hand_back(self, group: list[Claimed], token: str) -> None:
+        """Give back notices this claim took but must not send now, as if they had not been claimed."""
+        with session_scope(self.engine) as db:
+            db.execute(
+                update(OutboxItem)
+                .where(
+                    col(OutboxItem.id).in_([item.id for item in group]), col(OutboxItem.claim_token) == token
+                )
+                .values(
+                    status=OutboxStatus.PENDING,
+                    claim_token=None,
+                    claimed_until=None,
+                    attempts=OutboxItem.attempts - 1,
+                )
+                .execution_options(synchronize_session=False)
+            )
 
     def _bundle_text(self, group: list[Claimed]) -> str:
         first = group[0]

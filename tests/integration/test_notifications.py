@@ -477,3 +477,40 @@ def test_a_mandatory_sms_keeps_its_own_words_among_others(
     assert len(texts) == 2
     assert any(text.startswith("Kontaktinformasjonen din") for text in texts)
     assert not any(text.startswith("2 nye oppdateringer") for text in texts)
+
+
+def test_after_an_hour_without_providers_everything_goes_once_and_in_order_per_address(
+    cast_engine: Engine, providers: tuple[SendGridStub, SmsGatewayStub]
+) -> None:
+    mail, sms = providers
+    addresses = ("ingrid.berg@example.no", "kari@example.no")
+    with Session(cast_engine) as db:
+        for number in range(1, 6):
+            for address in addresses:
+                db.add(
+                    OutboxItem(
+                        channel=Channel.EMAIL, address=address, kind="new_message", title=f"Varsel {number}",
+                        body=f"Varsel {number}", dedupe_key=f"outage-{address}-{number}", created_at=NOON,
+                        due_at=NOON + timedelta(seconds=number),
+                    )
+                )  # fmt: skip
+        db.commit()
+    clock = Clock(NOON + timedelta(minutes=1))
+    # The providers are away for an hour: every attempt meets a closed port.
+    away = dispatcher(cast_engine, unused_port_url(), unused_port_url(), clock)
+    while clock.now < NOON + timedelta(hours=1):
+        away.run_once()
+        clock.now += timedelta(seconds=30)
+    back = dispatcher(cast_engine, mail.url, sms.url, clock)
+    for _round in range(200):
+        back.run_once()
+        clock.now += timedelta(seconds=30)
+    with Session(cast_engine) as db:
+        assert {row.status for row in outbox(db)} == {OutboxStatus.SENT}
+    for address in addresses:
+        told = [
+            request.json["subject"]
+            for request in mail.accepted()
+            if request.json["personalizations"][0]["to"][0]["email"] == address
+        ]
+        assert told == [f"Varsel {number}" for number in range(1, 6)], address
