@@ -45,6 +45,10 @@ from bench.load_cast import load_pairs
 FILES_PER_USER = 4
 
 
+# The resident memory (MB) of each portal process: (seconds into the window, {pid: MB}).
+MemorySamples = list[tuple[float, dict[int, float]]]
+
+
 @dataclass(frozen=True)
 class RunResult:
     users: int
@@ -55,6 +59,7 @@ class RunResult:
     generator_cpu: float
     load_before: tuple[float, float, float]
     load_after: tuple[float, float, float]
+    memory: MemorySamples
 
 
 def raise_open_file_limit(users: int) -> int:
@@ -78,6 +83,27 @@ def _cpu_seconds(processes: Sequence[psutil.Process]) -> dict[int, float]:
             continue
         seconds[process.pid] = times.user + times.system
     return seconds
+
+
+def _resident_mb(processes: Sequence[psutil.Process]) -> dict[int, float]:
+    resident = {}
+    for process in processes:
+        try:
+            resident[process.pid] = process.memory_info().rss / 1e6
+        except psutil.NoSuchProcess:
+            continue
+    return resident
+
+
+async def _memory_during(
+    processes: Sequence[psutil.Process], seconds: float
+) -> list[tuple[float, dict[int, float]]]:
+    """Sample the processes' memory ten times over `seconds` (and at both ends), sleeping in between."""
+    samples = [(0.0, _resident_mb(processes))]
+    for step in range(1, 11):
+        await asyncio.sleep(seconds / 10)
+        samples.append((step * seconds / 10, _resident_mb(processes)))
+    return samples
 
 
 def _cpu_percent(before: dict[int, float], after: dict[int, float], wall: float) -> float:
@@ -124,7 +150,7 @@ async def run_users(
     portal_before, generator_before = _cpu_seconds(portal.processes), _cpu_seconds([generator])
     started = time.perf_counter()
     recorder.window = (started, started + seconds)
-    await asyncio.sleep(seconds)
+    memory = await _memory_during(portal.processes, seconds)
     wall = time.perf_counter() - started
     portal_after, generator_after = _cpu_seconds(portal.processes), _cpu_seconds([generator])
     load_after = os.getloadavg()
@@ -144,6 +170,7 @@ async def run_users(
         generator_cpu=_cpu_percent(generator_before, generator_after, wall),
         load_before=load_before,
         load_after=load_after,
+        memory=memory,
     )
 
 
@@ -182,11 +209,12 @@ def table(result: RunResult, portal: Portal) -> str:
     lines += [
         "",
         f"- events sent: {recorder.sent_in_window / result.seconds:.0f}/s "
-        "(a navigation is one event sent; the portal runs four for it: on_load_internal, the title, the "
-        "page's load, is_hydrated)",
+        "(a navigation is one event sent; the portal runs three for it: on_load_internal, the page's load, "
+        "is_hydrated)",
         f"- CPU during the window: portal {result.portal_cpu:.0f} % ({len(portal.processes)} processes; "
         f"100 % is one core), load generator {result.generator_cpu:.0f} %",
         f"- load average (1, 5, 15 min) before → after the window: {load}",
+        *_memory_lines(result.memory),
     ]
     lines += [f"- {count} times: {problem}" for problem, count in recorder.problems.most_common(12)]
     lines += [
@@ -194,6 +222,26 @@ def table(result: RunResult, portal: Portal) -> str:
         for problem, count in recorder.problems_before.most_common(6)
     ]
     return "\n".join(lines)
+
+
+def _memory_lines(memory: MemorySamples) -> list[str]:
+    """Each portal process's resident memory through the window, and how it grew in the second half."""
+    if not memory:
+        return []
+    lines = []
+    half = memory[len(memory) // 2][1]
+    for pid in sorted(memory[0][1]):
+        values = [sample.get(pid) for _at, sample in memory]
+        seen = [value for value in values if value is not None]
+        if not seen:
+            continue
+        growth = seen[-1] - half.get(pid, seen[0])
+        lines.append(
+            f"- memory of process {pid} (RSS MB, every tenth of the window): "
+            + " ".join(f"{value:.0f}" if value is not None else "-" for value in values)
+            + f"; second half {growth:+.1f} MB"
+        )
+    return lines
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:

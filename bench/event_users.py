@@ -19,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import json
 import random
-import re
 import uuid
 from collections import Counter
 from collections.abc import Callable
@@ -30,40 +29,36 @@ from typing import Any
 import aiohttp
 import httpx
 import socketio
-from reflex.state import OnLoadInternalState, State
+from reflex.state import State
 from reflex_base.constants.state import FIELD_MARKER
 from reflex_base.utils.format import format_event_handler
 
 from bench.load_cast import LoadPair
 from homecare import routes
-from homecare.auth.dev_idp.pages import (
-    ACR_FIELD,
-    ACTION_FIELD,
-    LOG_IN_ACTION,
-    NATIONAL_ID_FIELD,
-    REQUEST_ID_FIELD,
-)
-from homecare.auth.dev_idp.server import ACR_HIGH
 from homecare.state.appointments import AppointmentsState
 from homecare.state.messages import InboxState, MessagesState, NewMessageState, ThreadState
 from homecare.state.my_page import MyPageState
 from homecare.state.representation import RepresentationState
 from homecare.state.session import SessionState
+from tests.portal_client import (
+    HYDRATE,
+    IS_HYDRATED,
+    NAMESPACE,
+    ON_LOAD,
+    LoginFailed,
+    log_in_over_http,
+    router_data,
+)
 
-NAMESPACE = "/_event"
 ROOT = State.get_full_name()
-HYDRATE = format_event_handler(State.hydrate_and_load)  # type: ignore[arg-type]
-ON_LOAD = format_event_handler(OnLoadInternalState.on_load_internal)  # type: ignore[arg-type]
 NOOP = format_event_handler(SessionState.dismiss_notice)  # type: ignore[arg-type]
 CHOOSE = format_event_handler(RepresentationState.choose)  # type: ignore[arg-type]
 SEND = format_event_handler(NewMessageState.send)  # type: ignore[arg-type]
-IS_HYDRATED = f"is_hydrated{FIELD_MARKER}"
 SESSION = SessionState.get_full_name()
 # Every event that runs the access check sets this (with the rest of the header).
 LOGGED_IN = f"logged_in{FIELD_MARKER}"
 # Set when the access check refused the login: the page is to load the front page anew.
 PAGE_LOAD_REQUEST = f"page_load_request{FIELD_MARKER}"
-_REQUEST_ID = re.compile(rf'name="{REQUEST_ID_FIELD}" value="([^"]+)"')
 
 # The rows of the table, in this order.
 LOGIN = "login (HTTP, through the provider)"
@@ -184,24 +179,9 @@ class SimulatedUser:
         the session cookie and sends the browser on to "my page"."""
         started = perf_counter()
         try:
-            async with httpx.AsyncClient(follow_redirects=True, timeout=self.options.timeout_seconds) as http:
-                login_page = await http.get(f"{self.portal}{routes.AUTH_LOGIN}")
-                login_page.raise_for_status()
-                request_id = _REQUEST_ID.search(login_page.text)
-                if request_id is None:
-                    raise StepFailed("no login form from the provider")
-                form = {
-                    REQUEST_ID_FIELD: request_id[1],
-                    NATIONAL_ID_FIELD: self.pair.representative_id,
-                    ACR_FIELD: ACR_HIGH,
-                    ACTION_FIELD: LOG_IN_ACTION,
-                }
-                landed = await http.post(str(login_page.url.copy_with(query=None)), data=form)
-                landed.raise_for_status()
-                if landed.url.path.rstrip("/") != routes.MY_PAGE:
-                    raise StepFailed(f"landed on {landed.url.path}")
-                self.cookie = "; ".join(f"{name}={value}" for name, value in http.cookies.items())
-        except (httpx.HTTPError, StepFailed) as error:
+            async with httpx.AsyncClient(timeout=self.options.timeout_seconds) as http:
+                self.cookie = await log_in_over_http(http, self.portal, self.pair.representative_id)
+        except (httpx.HTTPError, LoginFailed) as error:
             self.recorder.error(LOGIN, started, _problem(error))
             return False
         self.recorder.add(LOGIN, started, perf_counter() - started)
@@ -222,7 +202,7 @@ class SimulatedUser:
         sio.on("event", on_event, namespace=NAMESPACE)
         sio.on("disconnect", on_disconnect, namespace=NAMESPACE)
         started = perf_counter()
-        hydrate = {"name": HYDRATE, "payload": {}, "router_data": _router_data(self.path)}
+        hydrate = {"name": HYDRATE, "payload": {}, "router_data": router_data(self.path)}
         try:
             await sio.connect(
                 f"{self.portal}?token={uuid.uuid4()}",
@@ -354,7 +334,7 @@ class SimulatedUser:
             self.inbox.get_nowait()
         started = perf_counter()
         self.recorder.sent(started)
-        event = {"name": name, "payload": payload, "router_data": _router_data(self.path)}
+        event = {"name": name, "payload": payload, "router_data": router_data(self.path)}
         await self.sio.emit("event", event, namespace=NAMESPACE)
         return started
 
@@ -417,13 +397,6 @@ def _value(answer: Answer, state: str, var: str) -> Any:
     key = f"{var}{FIELD_MARKER}"
     values = [delta[state][key] for delta in answer.deltas if key in delta.get(state, {})]
     return values[-1] if values else None
-
-
-def _router_data(path: str) -> dict[str, Any]:
-    data: dict[str, Any] = {"pathname": path, "asPath": path}
-    if thread := routes.thread_in(path):
-        data["query"] = {"thread": thread}
-    return data
 
 
 def _problem(error: BaseException) -> str:

@@ -52,6 +52,7 @@ from homecare.state.municipalities import MunicipalitiesState
 from homecare.state.my_page import MyPageState
 from homecare.state.notification_setup import NotificationSetupState
 from homecare.state.powers_of_attorney import PowersOfAttorneyState
+from homecare.state.problems import backend_problem
 from homecare.state.representation import RepresentationState
 from homecare.state.session import SessionState
 from homecare.state.sessions_page import SessionsState
@@ -87,6 +88,7 @@ app = rx.App(
     stylesheets=["/homecare.css"],
     head_components=[rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml")],
     api_transformer=[_http_routes(), UploadSizeLimit, RequestIds, SecurityHeaders],
+    backend_exception_handler=backend_problem,
 )
 
 app.add_middleware(EventMetrics())

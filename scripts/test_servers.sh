@@ -49,6 +49,8 @@ start_test_postgres() {
   as_postgres "$bin/pg_ctl" -D "$TEST_PG_DIR/data" -l "$TEST_PG_DIR/server.log" -w start \
     -o "-p $port -k $TEST_PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" >/dev/null
   export HOMECARE_TEST_POSTGRES_URL="postgresql+psycopg://homecare@127.0.0.1:$port/postgres"
+  # The fault tests stop and start this server (tests/e2e/test_production.py).
+  export HOMECARE_TEST_POSTGRES_DATA="$TEST_PG_DIR/data"
 }
 
 free_port() {
@@ -89,6 +91,7 @@ start_test_redis() {
     sleep 0.1
   done
   export HOMECARE_TEST_REDIS_URL="redis://127.0.0.1:$port/0"
+  export HOMECARE_TEST_REDIS_DIR="$TEST_REDIS_DIR"
 }
 
 stop_test_servers() {

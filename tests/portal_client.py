@@ -44,12 +44,19 @@ def run(work: Coroutine[Any, Any, Result]) -> Result:
         return thread.submit(asyncio.run, work).result()
 
 
+class LoginFailed(Exception):
+    """The login did not end on "my page" with a session."""
+
+
 async def log_in_over_http(http: httpx.AsyncClient, portal: str, national_id: str) -> str:
-    """Log in through the development provider's form; returns the browser's cookies as a Cookie header."""
+    """Log in through the development provider's form as a browser does (the portal sends it to the
+    provider, the form is posted, the callback sets the session cookie and sends the browser on to "my
+    page"); returns the browser's cookies as a Cookie header."""
     login_page = await http.get(f"{portal}{routes.AUTH_LOGIN}", follow_redirects=True)
     login_page.raise_for_status()
     request_id = _REQUEST_ID.search(login_page.text)
-    assert request_id is not None, "the provider's login form"
+    if request_id is None:
+        raise LoginFailed("no login form from the provider")
     form = {
         REQUEST_ID_FIELD: request_id[1],
         NATIONAL_ID_FIELD: national_id,
@@ -58,6 +65,8 @@ async def log_in_over_http(http: httpx.AsyncClient, portal: str, national_id: st
     }
     landed = await http.post(str(login_page.url.copy_with(query=None)), data=form, follow_redirects=True)
     landed.raise_for_status()
+    if routes.normalized(landed.url.path) != routes.MY_PAGE:
+        raise LoginFailed(f"landed on {landed.url.path}")
     return "; ".join(f"{name}={value}" for name, value in http.cookies.items())
 
 

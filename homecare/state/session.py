@@ -52,6 +52,8 @@ async def _finished(work: Awaitable[Result]) -> Result:
 
 
 CHOICE_TTL_SECONDS = 60
+# What a person is told when an event fails on the server (never what failed, nor how).
+SERVER_PROBLEMS = {"unavailable": "errors.unavailable", "failed": "errors.failed"}
 
 
 class SessionState(I18nState):
@@ -237,3 +239,10 @@ class SessionState(I18nState):
     @rx.event
     def dismiss_notice(self):
         self._session_state().access_notice = ""
+
+    @rx.event
+    def show_problem(self, problem: str):
+        """Tell the person that their last step failed on the server (state/problems.py sends this)."""
+        key = SERVER_PROBLEMS.get(problem) if isinstance(problem, str) else None
+        if key is not None:
+            self._session_state().access_notice = self._tr(key)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import shlex
 import shutil
 import signal
 import subprocess
@@ -15,10 +17,11 @@ import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import create_engine, make_url, text
 from sqlmodel import Session
 
@@ -111,6 +114,8 @@ def trial_database() -> Iterator[str]:
         session.commit()
     give_consent(engine, KARI)
     engine.dispose()
+    # The pooled connection may not outlive the server: the fault tests restart it.
+    admin.dispose()
     yield url
     with admin.connect() as connection:
         connection.execute(text('DROP DATABASE IF EXISTS "homecare_production" WITH (FORCE)'))
@@ -256,3 +261,101 @@ def test_a_person_logs_in_and_reads_messages_through_the_proxy(browser: Browser,
         expect(page.get_by_role("heading", name="Meldinger", level=1)).to_be_visible()
     finally:
         context.close()
+
+
+# Faults: the database and the state store restart under a person using the portal.
+
+
+def _as_postgres(*command: str) -> None:
+    """Run a PostgreSQL tool as the cluster's owner (the server will not run as root)."""
+    prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    subprocess.run([*prefix, *command], check=True, capture_output=True, timeout=60)
+
+
+@contextlib.contextmanager
+def postgres_stopped() -> Iterator[None]:
+    """The test run's PostgreSQL is down inside the block, and up again (same port, same data) after it."""
+    data = Path(os.environ["HOMECARE_TEST_POSTGRES_DATA"])
+    pg_ctl = str(sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"))[-1])
+    # The server's own command line: started again with the same options.
+    options = shlex.split((data / "postmaster.opts").read_text())[1:]
+    options = [option for option in options if option not in ("-D", str(data))]
+    _as_postgres(pg_ctl, "-D", str(data), "-m", "fast", "-w", "stop")
+    try:
+        yield
+    finally:
+        _as_postgres(
+            pg_ctl,
+            "-D",
+            str(data),
+            "-w",
+            "-l",
+            str(data.parent / "server.log"),
+            "-o",
+            shlex.join(options),
+            "start",
+        )
+
+
+def restart_redis() -> None:
+    """Shut the test run's Redis down (its keys are lost: it keeps nothing on disk) and start it again."""
+    folder = Path(os.environ["HOMECARE_TEST_REDIS_DIR"])
+    port = str(urlsplit(os.environ["HOMECARE_TEST_REDIS_URL"]).port)
+    subprocess.run(["redis-cli", "-p", port, "shutdown", "nosave"], capture_output=True, timeout=30)
+    pid = folder / "redis.pid"
+    deadline = time.monotonic() + 15
+    while pid.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    subprocess.run(
+        [
+            "redis-server", "--bind", "127.0.0.1", "--port", port, "--save", "", "--appendonly", "no",
+            "--daemonize", "yes", "--dir", str(folder), "--pidfile", str(pid),
+            "--logfile", str(folder / "redis.log"),
+        ],
+        check=True,
+        timeout=30,
+    )  # fmt: skip
+
+
+def _karis_phone(browser: Browser, production: str) -> Page:
+    context = browser.new_context(
+        viewport=VIEWPORTS["phone"], locale="nb-NO", base_url=production, ignore_https_errors=True
+    )
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    log_in(page, KARI)
+    expect(page.get_by_role("heading", level=1, name=f"Hei, {KARI.full_name}")).to_be_visible()
+    return page
+
+
+def _open_messages(page: Page) -> None:
+    page.get_by_role("navigation").get_by_role("link", name=re.compile("^Meldinger")).click()
+
+
+def test_while_the_database_restarts_a_person_is_told_so_and_the_portal_recovers(
+    browser: Browser, production: str
+) -> None:
+    page = _karis_phone(browser, production)
+    try:
+        with postgres_stopped():
+            _open_messages(page)
+            expect(page.get_by_role("alert")).to_contain_text("Tjenesten er midlertidig utilgjengelig")
+            expect(page.get_by_role("main")).not_to_contain_text("Traceback")
+        page.get_by_role("alert").get_by_role("button", name="Lukk").click()
+        page.get_by_role("navigation").get_by_role("link", name="Min side").click()
+        _open_messages(page)
+        expect(page.get_by_role("heading", level=1, name="Meldinger")).to_be_visible()
+        expect(page.get_by_role("banner").get_by_text(KARI.full_name)).to_be_visible()
+    finally:
+        page.context.close()
+
+
+def test_after_a_redis_restart_the_person_is_still_logged_in(browser: Browser, production: str) -> None:
+    page = _karis_phone(browser, production)
+    try:
+        restart_redis()
+        _open_messages(page)
+        expect(page.get_by_role("heading", level=1, name="Meldinger")).to_be_visible()
+        expect(page.get_by_role("banner").get_by_text(KARI.full_name)).to_be_visible()
+    finally:
+        page.context.close()

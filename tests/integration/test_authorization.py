@@ -62,6 +62,7 @@ NO_PERSON_DATA: set[tuple[str, str]] = {
     ("MunicipalitiesState", "set_query"),
     ("LoginFailedState", "load"),
     ("SessionState", "dismiss_notice"),
+    ("SessionState", "show_problem"),
     ("MessagesState", "refuse_in_browser"),
     ("AppointmentsState", "choose_reason"),
     ("AppointmentsState", "back_to_reason"),

@@ -10,7 +10,7 @@ from homecare.state.i18n import I18nState
 # The events each state offers the browser, besides Reflex's own (setvar and the hydrate machinery).
 INTENDED_EVENTS: dict[str, set[str]] = {
     "I18nState": {"set_language"},
-    "SessionState": {"identify", "require_login", "return_to_self", "dismiss_notice"},
+    "SessionState": {"identify", "require_login", "return_to_self", "dismiss_notice", "show_problem"},
     "MunicipalitiesState": {"load", "set_query"},
     "MyPageState": {"load"},
     "SessionsState": {"load", "end"},

@@ -125,6 +125,8 @@ TEXT: dict[str, str] = {
     "login_failed.invalid_token": "We could not confirm the login.",
     "login_failed.acr_too_low": "You must log in with a high security level, for example BankID or MinID with the app.",
     "login_failed.too_many": "There have been too many logins from here in a short while. Wait a minute and try again.",
+    "errors.unavailable": "The service is unavailable for a moment. Try again in a couple of minutes.",
+    "errors.failed": "Something went wrong, and nothing was changed. Try again, or call user support on 23 32 70 00.",
     "limits.too_many": "You have tried too many times in a short while. Try again in {minutes} min.",
     "login_failed.unknown_person_title": "We could not find you",
     "login_failed.unknown_person": "The login worked, but we could not find you in our population register data. If you have only just been given a national identity number or D-number, it can take a few days before you can use the service.",

@@ -123,6 +123,8 @@ TEXT: dict[str, str] = {
     "login_failed.invalid_token": "Vi kunne ikke bekrefte innloggingen.",
     "login_failed.acr_too_low": "Du må logge inn med høyt sikkerhetsnivå, for eksempel BankID eller MinID med app.",
     "login_failed.too_many": "Det har vært for mange innlogginger herfra på kort tid. Vent et minutt og prøv igjen.",
+    "errors.unavailable": "Tjenesten er midlertidig utilgjengelig. Prøv igjen om et par minutter.",
+    "errors.failed": "Noe gikk galt, og ingenting ble endret. Prøv igjen, eller ring brukerstøtte på 23 32 70 00.",
     "limits.too_many": "Du har prøvd for mange ganger på kort tid. Prøv igjen om {minutes} min.",
     "login_failed.unknown_person_title": "Vi fant deg ikke",
     "login_failed.unknown_person": "Innloggingen gikk bra, men vi fant deg ikke i folkeregisteropplysningene våre. Har du nylig fått fødselsnummer eller D-nummer, kan det ta noen dager før du kan bruke tjenesten.",

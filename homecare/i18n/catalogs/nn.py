@@ -123,6 +123,8 @@ TEXT: dict[str, str] = {
     "login_failed.invalid_token": "Vi kunne ikkje stadfeste innlogginga.",
     "login_failed.acr_too_low": "Du må logge inn med høgt sikkerheitsnivå, til dømes BankID eller MinID med app.",
     "login_failed.too_many": "Det har vore for mange innloggingar herifrå på kort tid. Vent eit minutt og prøv igjen.",
+    "errors.unavailable": "Tenesta er mellombels utilgjengeleg. Prøv igjen om eit par minutt.",
+    "errors.failed": "Noko gjekk gale, og ingenting vart endra. Prøv igjen, eller ring brukarstøtte på 23 32 70 00.",
     "limits.too_many": "Du har prøvd for mange gonger på kort tid. Prøv igjen om {minutes} min.",
     "login_failed.unknown_person_title": "Vi fann deg ikkje",
     "login_failed.unknown_person": "Innlogginga gjekk bra, men vi fann deg ikkje i folkeregisteropplysningane våre. Har du nyleg fått fødselsnummer eller D-nummer, kan det ta nokre dagar før du kan bruke tenesta.",
