@@ -34,3 +34,13 @@ class FocusRequest(rx.Component):
     tag = "FocusRequest"
     target: rx.Var[str]
     request: rx.Var[int]
+
+
+class KeepDraft(rx.Component):
+    """Keeps what is typed into the surrounding form in the tab until the server has taken the message."""
+
+    library = _LIBRARY
+    tag = "KeepDraft"
+    storage_key: rx.Var[str]
+    version: rx.Var[int]
+    sent_version: rx.Var[int]

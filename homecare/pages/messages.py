@@ -7,6 +7,7 @@ import reflex as rx
 from homecare import routes
 from homecare.components import design_system as ds
 from homecare.components.attachments import attachment_picker, sent_attachments
+from homecare.components.document import KeepDraft
 from homecare.components.layout import internal_link, page_layout
 from homecare.domain.messages import MAX_TEXT_LENGTH, MAX_TOPIC_LENGTH
 from homecare.pages.inbox import not_taking_part
@@ -37,6 +38,13 @@ def _text_field(state: type[MessagesState], field_id: str) -> rx.Component:
         grow=True,
         error=state.text_error != "",
         error_text=state.text_error,
+    )
+
+
+def _keep_draft(state: type[MessagesState]) -> rx.Component:
+    """The text typed into the form survives a reconnect or a reload until the message is sent."""
+    return KeepDraft.create(
+        storage_key=state.draft_key, version=state.form_version, sent_version=state.sent_version
     )
 
 
@@ -80,6 +88,7 @@ def thread_page() -> rx.Component:
                                 rx.el.input(
                                     type="hidden", name="form_version", value=ThreadState.form_version
                                 ),
+                                _keep_draft(ThreadState),
                                 _text_field(ThreadState, "reply-text"),
                                 attachment_picker(ThreadState, "reply-attachments"),
                                 rx.el.div(
@@ -118,6 +127,7 @@ def new_message_page() -> rx.Component:
                     _form_error(NewMessageState),
                     rx.el.form(
                         rx.el.input(type="hidden", name="form_version", value=NewMessageState.form_version),
+                        _keep_draft(NewMessageState),
                         ds.text_input(
                             label=t("messages.topic_label"),
                             input_id="message-topic",

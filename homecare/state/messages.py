@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import secrets
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -96,6 +98,12 @@ class MessagesState(SessionState):
     attachment_notice: str = ""
     # The drafts of the message being written; the database checks again that they are the actor's own.
     _draft_ids: list[str] = []  # noqa: RUF012 - Reflex copies state defaults
+    # What the browser keeps of the text being written (components/document.py, KeepDraft): the name it is
+    # kept under for this login, person and form, and the number of the last form that was sent.
+    draft_key: str = ""
+    sent_version: int = 0
+    # New after every reset (a change of person), so that text from before it is never offered again.
+    _draft_salt: str = ""
 
     def _prepare_form(self, db: Session, access: Access) -> None:
         self.takes_part = (
@@ -210,6 +218,17 @@ class MessagesState(SessionState):
         self._forget_drafts()
         self.problems, self.attachment_errors, self.attachment_notice = {}, [], ""
         self.form_version += 1
+        self._draft_salt = self._draft_salt or secrets.token_hex(8)
+        place = f"{access.subject_id}|{self._draft_place()}|{self._draft_salt}"
+        self.draft_key = hashlib.sha256(f"draft|{self._session_token()}|{place}".encode()).hexdigest()[:24]
+
+    def _draft_place(self) -> str:
+        """Which form this is, for the name its text is kept under in the browser."""
+        return ""
+
+    def _sent(self) -> None:
+        """The form on the page was taken: the browser forgets its text."""
+        self.sent_version = self.form_version
 
     def _error(self, field: str) -> str:
         return self.problems.get(field, "")
@@ -288,6 +307,9 @@ class ThreadState(MessagesState):
     notice: str = ""
     _public_id: str = ""
 
+    def _draft_place(self) -> str:
+        return f"thread:{self._public_id}"
+
     @rx.event
     async def load(self):
         self.reset()
@@ -345,6 +367,7 @@ class ThreadState(MessagesState):
             self.problems = self._problem_texts(sent)
             if sent.thread_public_id:
                 self._forget_drafts()  # they went with the message
+                self._sent()
                 self._fresh_form(db, access)
                 self.notice = self._tr("messages.sent")
                 self._show(db, access)
@@ -356,6 +379,9 @@ class NewMessageState(MessagesState):
     """A new message to the subject's home care service."""
 
     loaded: bool = False
+
+    def _draft_place(self) -> str:
+        return "new"
 
     @rx.event
     async def load(self):
@@ -383,6 +409,7 @@ class NewMessageState(MessagesState):
             self.problems = self._problem_texts(sent)
             if sent.thread_public_id:
                 self._forget_drafts()
+                self._sent()
                 self.form_version += 1
                 return rx.redirect(routes.thread(sent.thread_public_id))
             return None

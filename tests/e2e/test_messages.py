@@ -162,3 +162,33 @@ def test_a_renamed_program_is_refused_and_a_picture_is_shown_in_the_thread(
         names = session.exec(select(Attachment.file_name)).all()
         assert "brev.pdf" not in names and "skann.pdf" not in names
         assert picture.name in names
+
+
+def test_a_reply_being_written_survives_a_lost_connection_and_a_reload_until_it_is_sent(page: Page) -> None:
+    log_in(page, INGRID)
+    page.get_by_role("navigation").get_by_role("link", name="Bytt person").click()
+    page.get_by_role("button", name="Velg Kari Nordmann").click()
+    expect(page.get_by_text("Du bruker tjenesten på vegne av Kari Nordmann")).to_be_visible()
+    messages_link(page).click()
+    page.get_by_role("link", name="Question about medication").click()
+    text = f"Kan dere ringe meg før dere kommer? ({secrets.token_hex(4)})"
+    page.get_by_label("Melding", exact=True).fill(text)
+
+    # The connection goes (a phone in a tunnel, the server restarting): the page connects again by itself.
+    page.context.set_offline(True)
+    page.wait_for_timeout(1500)
+    page.context.set_offline(False)
+    expect(page.get_by_label("Melding", exact=True)).to_have_value(text)
+    # The page is loaded again (the person reloads it, or the browser does): the text is back, and Ingrid
+    # is still logged in and still acting for Kari.
+    page.reload()
+    expect(page.get_by_text("Du bruker tjenesten på vegne av Kari Nordmann")).to_be_visible()
+    expect(page.get_by_label("Melding", exact=True)).to_have_value(text)
+
+    page.get_by_role("button", name="Send").click()
+    expect(page.get_by_text("Meldingen er sendt.")).to_be_visible()
+    expect(page.get_by_text(text)).to_have_count(1)
+    # Once sent, the text is not offered again.
+    page.reload()
+    expect(page.get_by_role("button", name="Send")).to_be_visible()
+    expect(page.get_by_label("Melding", exact=True)).to_have_value("")
