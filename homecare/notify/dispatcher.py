@@ -87,6 +87,9 @@ class Dispatcher:
     lease: timedelta = timedelta(minutes=2)
     batch: int = 50
     rng: random.Random = field(default_factory=random.Random)
+    # Channels whose provider this dispatcher has not yet seen take a notice (since it started, or since a
+    # try failed): the next success there means the provider is back.
+    _doubtful: set[Channel] = field(default_factory=lambda: set(Channel))
 
     def run_once(self) -> int:
         """Claim what is due, send it, record each outcome; how many notices were handled.
@@ -254,7 +257,32 @@ class Dispatcher:
         if delivery.outcome is not Outcome.SENT:
             log.warning("notice %s not sent (%s): %s", first.id, delivery.outcome.value, delivery.error)
         self._record(group, token, delivery)
+        if delivery.outcome is Outcome.RETRY:
+            self._doubtful.add(first.channel)
+        elif delivery.outcome is Outcome.SENT and first.channel in self._doubtful:
+            self._doubtful.discard(first.channel)
+            self._provider_is_back(first.channel)
         return delivery.outcome is Outcome.SENT
+
+    def _provider_is_back(self, channel: Channel) -> None:
+        """The provider takes notices again: what waits to be tried again on its channel is due now, not
+        after its backoff (which after an outage is about as long as the outage was). In order per address,
+        as always; the SMS still wait for the end of the quiet hours."""
+        now = self.clock()
+        if channel is Channel.SMS and self.settings.quiet_hours.contains(now):
+            return
+        with session_scope(self.engine) as db:
+            db.execute(
+                update(OutboxItem)
+                .where(
+                    col(OutboxItem.status) == OutboxStatus.PENDING,
+                    col(OutboxItem.due_at) > now,
+                    col(OutboxItem.channel) == channel,
+                    col(OutboxItem.attempts) > 0,
+                )
+                .values(due_at=now)
+                .execution_options(synchronize_session=False)
+            )
 
     def _hand_back(self, group: list[Claimed], token: str) -> None:
         """Give back notices this claim took but must not send now, as if they had not been claimed."""
