@@ -136,9 +136,14 @@ run_production() {
   done
   say "Starting the backend on 127.0.0.1:$BACKEND_PORT with $workers workers"
   # nginx is the one proxy in front: the client's address is the last it adds to X-Forwarded-For.
+  # A backend that dies is started again (as systemd's Restart=always would): the pages connect again.
   HOMECARE_DISPATCHER_IN_APP=0 GRANIAN_WORKERS="$workers" REFLEX_API_URL="$HOMECARE_PUBLIC_URL" \
-    HOMECARE_PROXY_HOPS="${HOMECARE_PROXY_HOPS:-1}" \
-    setsid reflex run --env prod --backend-only --backend-host 127.0.0.1 --backend-port "$BACKEND_PORT" &
+    HOMECARE_PROXY_HOPS="${HOMECARE_PROXY_HOPS:-1}" BACKEND_PORT="$BACKEND_PORT" setsid bash -c '
+      while true; do
+        reflex run --env prod --backend-only --backend-host 127.0.0.1 --backend-port "$BACKEND_PORT"
+        echo "The backend ended (exit $?); starting it again" >&2
+        sleep 1
+      done' &
   PIDS+=("$!")
   say "Starting nginx: the portal is on $HOMECARE_PUBLIC_URL (Ctrl+C stops everything)"
   setsid nginx -e stderr -p "$folder/nginx" -c "$folder/nginx/nginx.conf" -g "daemon off;" &

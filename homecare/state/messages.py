@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import secrets
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -102,8 +101,6 @@ class MessagesState(SessionState):
     # kept under for this login, person and form, and the number of the last form that was sent.
     draft_key: str = ""
     sent_version: int = 0
-    # New after every reset (a change of person), so that text from before it is never offered again.
-    _draft_salt: str = ""
 
     def _prepare_form(self, db: Session, access: Access) -> None:
         self.takes_part = (
@@ -218,8 +215,8 @@ class MessagesState(SessionState):
         self._forget_drafts()
         self.problems, self.attachment_errors, self.attachment_notice = {}, [], ""
         self.form_version += 1
-        self._draft_salt = self._draft_salt or secrets.token_hex(8)
-        place = f"{access.subject_id}|{self._draft_place()}|{self._draft_salt}"
+        # From the login, the person and the form only: the same after a restart that lost the pages' state.
+        place = f"{access.subject_id}|{self._draft_place()}"
         self.draft_key = hashlib.sha256(f"draft|{self._session_token()}|{place}".encode()).hexdigest()[:24]
 
     def _draft_place(self) -> str:

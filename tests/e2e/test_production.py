@@ -20,6 +20,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
+import psutil
 import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import create_engine, make_url, text
@@ -29,7 +30,7 @@ from homecare.auth.dev_idp import running_dev_idp
 from homecare.db import make_engine
 from homecare.domain.time_zone import OSLO
 from homecare.models.columns import utc_now
-from homecare.services.demo_cast import KARI, seed_demo_cast
+from homecare.services.demo_cast import INGRID, KARI, seed_demo_cast
 from homecare.settings import PROJECT_ROOT, get_settings
 from tests.conftest import migrate
 from tests.e2e.conftest import VIEWPORTS, _free_port
@@ -170,10 +171,10 @@ def production(
             _stop(script)
 
 
-def _wait_until_ready(url: str, script: subprocess.Popen[bytes], log: Path) -> None:
+def _wait_until_ready(url: str, script: subprocess.Popen[bytes] | None, log: Path) -> None:
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
-        if script.poll() is not None:
+        if script is not None and script.poll() is not None:
             ended = f"scripts/run --prod ended with {script.returncode}"
             raise RuntimeError(f"{ended}:\n{log.read_text()[-4000:]}")
         try:
@@ -359,3 +360,51 @@ def test_after_a_redis_restart_the_person_is_still_logged_in(browser: Browser, p
         expect(page.get_by_role("banner").get_by_text(KARI.full_name)).to_be_visible()
     finally:
         page.context.close()
+
+
+def _backend_processes(checkout: Path) -> list[psutil.Process]:
+    """The trial's backend, `reflex run --backend-only` and its workers (not the loop that restarts it)."""
+    found: list[psutil.Process] = []
+    for process in psutil.process_iter(["cmdline", "cwd"]):
+        if "--backend-only" in (process.info["cmdline"] or []) and process.info["cwd"] == str(checkout):
+            found += [process, *process.children(recursive=True)]
+    return found
+
+
+def test_a_backend_killed_while_ingrid_writes_comes_back_and_nothing_is_lost(
+    browser: Browser, production: str, checkout: Path, trial_database: str
+) -> None:
+    engine = make_engine(trial_database)
+    give_consent(engine, INGRID)
+    engine.dispose()
+    context = browser.new_context(
+        viewport=VIEWPORTS["phone"], locale="nb-NO", base_url=production, ignore_https_errors=True
+    )
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    try:
+        log_in(page, INGRID)
+        page.get_by_role("navigation").get_by_role("link", name="Bytt person").click()
+        page.get_by_role("button", name="Velg Kari Nordmann").click()
+        expect(page.get_by_text("Du bruker tjenesten på vegne av Kari Nordmann")).to_be_visible()
+        _open_messages(page)
+        page.get_by_role("link", name="Question about medication").click()
+        text = "Vi er hjemme hele dagen på fredag."
+        page.get_by_label("Melding", exact=True).fill(text)
+
+        backend = _backend_processes(checkout)
+        assert backend, "the trial's backend is running"
+        # The page connects again by itself once the backend is back: a new websocket.
+        with page.expect_websocket(timeout=START_TIMEOUT * 1000):
+            for process in backend:
+                process.kill()
+            psutil.wait_procs(backend, timeout=15)
+            _wait_until_ready(f"{production}/readyz", None, checkout / "production.log")
+
+        # Ingrid is still logged in, still acting for Kari, and the text she was writing is in the form again
+        # (the page loaded anew over the new connection: the text came back from the tab).
+        expect(page.get_by_text("Du bruker tjenesten på vegne av Kari Nordmann")).to_be_visible()
+        expect(page.get_by_label("Melding", exact=True)).to_have_value(text)
+        expect(page.get_by_text(f"{len(text)}/4000 tegn")).to_be_visible()
+    finally:
+        context.close()

@@ -42,7 +42,7 @@ def test_each_inline_script_is_allowed_by_its_hash_once_and_files_by_self() -> N
     )
 
 
-@given(st.text(alphabet=st.characters(blacklist_characters="<"), max_size=200))
+@given(st.text(alphabet=st.characters(blacklist_characters="<", blacklist_categories=("Cs",)), max_size=200))
 def test_any_script_text_gets_the_hash_a_browser_computes(script: str) -> None:
     expected = [sha256(script)] if script else []
     assert inline_script_hashes([f"<p>x</p><script>{script}</script>"]) == expected
