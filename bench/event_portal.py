@@ -21,9 +21,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -40,10 +37,10 @@ from homecare.db import make_engine
 from homecare.domain.time_zone import OSLO
 from homecare.services.demo_cast import seed_demo_cast
 from homecare.settings import PROJECT_ROOT
+from tests.portal_client import wait_until_up
 
 SQLITE, POSTGRES_REDIS = "sqlite", "postgres-redis"
 SETUPS = (SQLITE, POSTGRES_REDIS)
-START_TIMEOUT_SECONDS = 300
 UNLIMITED = 1_000_000
 
 
@@ -80,21 +77,6 @@ def processes_listening_on(port: int) -> tuple[psutil.Process, ...]:
             for process in portal_processes(connection.pid):
                 found[process.pid] = process
     return tuple(found.values())
-
-
-def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{process.args} exited with {process.returncode}:\n{log.read_text()[-4000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.5)
-    raise RuntimeError(f"no answer from {url} in {START_TIMEOUT_SECONDS} s:\n{log.read_text()[-4000:]}")
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
@@ -216,11 +198,9 @@ def _running(
             start_new_session=True,
         )  # fmt: skip
     try:
-        _wait_until_up(
-            f"{environment['HOMECARE_OIDC_ISSUER']}/.well-known/openid-configuration", idp, idp_log
-        )
-        _wait_until_up(f"{url}/ping", portal, portal_log)
-        _wait_until_up(url, portal, portal_log)
+        wait_until_up(f"{environment['HOMECARE_OIDC_ISSUER']}/.well-known/openid-configuration", idp, idp_log)
+        wait_until_up(f"{url}/ping", portal, portal_log)
+        wait_until_up(url, portal, portal_log)
         yield Portal(url, description, portal_processes(portal.pid), portal_log)
     finally:
         _stop(portal)

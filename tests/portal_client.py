@@ -7,9 +7,14 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import subprocess
+import time
+import urllib.error
+import urllib.request
 import uuid
 from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
@@ -36,6 +41,25 @@ IS_HYDRATED = f"is_hydrated{FIELD_MARKER}"
 _REQUEST_ID = re.compile(rf'name="{REQUEST_ID_FIELD}" value="([^"]+)"')
 
 Result = TypeVar("Result")
+# A portal builds its frontend before it answers: minutes on a cold machine.
+START_TIMEOUT_SECONDS = 300
+
+
+def wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    """Wait until the portal started as `process` answers `url` with 200; fail with its log's end if it
+    exits or does not answer in time."""
+    deadline = time.monotonic() + START_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args} exited with {process.returncode}:\n{log.read_text()[-4000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"no answer from {url} in {START_TIMEOUT_SECONDS} s:\n{log.read_text()[-4000:]}")
 
 
 def run(work: Coroutine[Any, Any, Result]) -> Result:

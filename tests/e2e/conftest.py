@@ -7,9 +7,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -28,8 +25,8 @@ from homecare.services.demo_cast import seed_demo_cast
 from homecare.settings import PROJECT_ROOT, get_settings
 from tests.chromium import CHROMIUM_PATH, chromium_args
 from tests.conftest import migrate
+from tests.portal_client import wait_until_up
 
-SERVER_START_TIMEOUT = 300
 VIEWPORTS = {"phone": {"width": 375, "height": 812}, "desktop": {"width": 1280, "height": 900}}
 
 
@@ -37,21 +34,6 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + SERVER_START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the portal exited with {process.returncode}:\n{log.read_text()[-4000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(1)
-    raise RuntimeError(f"no answer from {url} in {SERVER_START_TIMEOUT} s:\n{log.read_text()[-4000:]}")
 
 
 @pytest.fixture(scope="session")
@@ -133,8 +115,8 @@ def portal_url(
             start_new_session=True,
         )  # fmt: skip
     try:
-        _wait_until_up(f"{url}/ping", process, log)
-        _wait_until_up(url, process, log)
+        wait_until_up(f"{url}/ping", process, log)
+        wait_until_up(url, process, log)
         yield url
     finally:
         os.killpg(process.pid, signal.SIGTERM)
