@@ -169,7 +169,7 @@ def _access(person: Person, now: datetime) -> Access:
         id=0, actor_id=person.id, subject_id=person.id, created_at=now, last_seen_at=now, language="nb",
         user_agent=None,
     )  # fmt: skip
-    return Access(session=session, actor=person, subject=person, terms_accepted=True)
+    return Access(session=session, actor=person, subject=person, terms_accepted=True, unread_messages=0)
 
 
 def _sample(db: Session, sql: str, count: int, seed: int) -> list[Any]:

@@ -23,7 +23,7 @@ def access(db: Session, actor: CastMember, subject: CastMember | None = None) ->
     """The actor acting for the subject (themself without one); the check itself is tested elsewhere."""
     acting, about = person(db, actor), person(db, subject or actor)
     session = ActiveSession(1, acting.id or 0, about.id or 0, _SESSION_STARTED, _SESSION_STARTED, "nb", None)
-    return Access(session=session, actor=acting, subject=about, terms_accepted=True)
+    return Access(session=session, actor=acting, subject=about, terms_accepted=True, unread_messages=0)
 
 
 def unknown_synthetic_number() -> str:

@@ -19,6 +19,7 @@ from homecare.auth.sessions import ActiveSession, live_session, secret_hash
 from homecare.domain.usage import UsageOutcome
 from homecare.models import LoginSession, Person, TermsConsent
 from homecare.services.power_of_attorney import may_represent
+from homecare.services.unread import unread_messages
 from homecare.services.usage_log import UsageAction, record_use
 from homecare.settings import Settings
 
@@ -51,6 +52,8 @@ class Access:
     actor: Person
     subject: Person
     terms_accepted: bool
+    # The service's messages to the subject that nobody has read yet (the header shows the count).
+    unread_messages: int
 
     @property
     def actor_id(self) -> int:
@@ -81,7 +84,7 @@ def check_access(
     With `action`, a use by a representative is written to the subject's usage log (a person's own uses of
     their own data are not: the log is about others).
     """
-    row, actor, consent_id, other = _login_and_people(db, token, settings.terms_version)
+    row, actor, consent_id, other, unread = _login_and_people(db, token, settings.terms_version)
     active = live_session(db, settings, row, now)
     if active is None or actor is None or actor.id is None:
         raise AccessDenied(AccessProblem.NOT_LOGGED_IN)
@@ -100,7 +103,9 @@ def check_access(
             raise AccessDenied(AccessProblem.REPRESENTATION_ENDED, subject.full_name if subject else None)
         if action:
             record_use(db, action=action, actor_id=actor.id, subject_id=subject.id, at=now)
-    return Access(session=active, actor=actor, subject=subject, terms_accepted=terms_accepted)
+    return Access(
+        session=active, actor=actor, subject=subject, terms_accepted=terms_accepted, unread_messages=unread
+    )
 
 
 _Subject = aliased(Person)
@@ -108,13 +113,14 @@ _Subject = aliased(Person)
 
 def _login_and_people(
     db: Session, token: str | None, terms_version: str
-) -> tuple[LoginSession | None, Person | None, int | None, Person | None]:
-    """The login with this cookie id, its actor, the actor's consent to these terms, and the person acted
-    for when that is someone else: one statement, as this runs before every event."""
+) -> tuple[LoginSession | None, Person | None, int | None, Person | None, int]:
+    """The login with this cookie id, its actor, the actor's consent to these terms, the person acted for
+    when that is someone else, and the count of the service's messages to the person acted for that nobody
+    has read: one statement, as this runs before every event."""
     if not token:
-        return None, None, None, None
+        return None, None, None, None, 0
     found = db.exec(
-        select(LoginSession, Person, TermsConsent.id, _Subject)
+        select(LoginSession, Person, TermsConsent.id, _Subject, unread_messages(col(LoginSession.subject_id)))
         .join(Person, col(Person.id) == LoginSession.actor_id)
         .outerjoin(
             TermsConsent,
@@ -133,9 +139,9 @@ def _login_and_people(
         .where(LoginSession.token_hash == secret_hash(token))
     ).first()
     if found is None:
-        return None, None, None, None
-    row, actor, consent_id, subject = found
-    return row, actor, consent_id, subject
+        return None, None, None, None, 0
+    row, actor, consent_id, subject, unread = found
+    return row, actor, consent_id, subject, unread
 
 
 def _return_to_self(db: Session, session_id: int, actor_id: int) -> None:

@@ -26,6 +26,7 @@ from homecare.services.access import Access
 from homecare.services.attachments import AttachmentView, attach, attachments_of, drafts_to_send
 from homecare.services.events import ServiceMessagePosted, publish
 from homecare.services.people import residence_of
+from homecare.services.unread import unread_messages
 from homecare.services.usage_log import UsageAction, record_use
 
 
@@ -62,12 +63,7 @@ class ThreadView:
 
 def unread_count(db: Session, subject_id: int) -> int:
     """How many of the service's messages to the subject nobody has read yet."""
-    return db.exec(
-        select(func.count())
-        .select_from(Message)
-        .join(MessageThread, col(MessageThread.id) == Message.thread_id)
-        .where(MessageThread.subject_id == subject_id, Message.from_service, col(Message.read_at).is_(None))
-    ).one()
+    return db.exec(select(unread_messages(subject_id))).one()
 
 
 def inbox(db: Session, subject_id: int, *, page: int, page_size: int) -> tuple[list[ThreadSummary], int]:

@@ -25,7 +25,6 @@ from homecare.db import session_scope
 from homecare.models.columns import utc_now
 from homecare.rate_limits import client_address
 from homecare.services.access import Access, AccessDenied, AccessProblem, check_access, switch_subject
-from homecare.services.messages import unread_count
 from homecare.services.power_of_attorney import representable
 from homecare.services.usage_log import UsageAction
 from homecare.settings import get_settings
@@ -103,7 +102,7 @@ class SessionState(I18nState):
             session_state.subject_name = access.subject.full_name
             session_state.on_behalf = access.on_behalf
             session_state.can_choose = access.on_behalf or session_state._may_choose(db, access, now)
-            session_state.unread_messages = unread_count(db, access.subject_id)
+            session_state.unread_messages = access.unread_messages
             yield db, access
 
     def _with_access(

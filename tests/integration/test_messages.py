@@ -8,12 +8,16 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
+from homecare.auth.sessions import start_session
 from homecare.domain.messages import MessageProblem
 from homecare.models import Message, MessageThread, UsageLogEntry
 from homecare.services import events
+from homecare.services.access import check_access, switch_subject
 from homecare.services.demo_cast import ASLAK, INGRID, KARI, NORA, PER
 from homecare.services.events import ServiceMessagePosted
 from homecare.services.messages import inbox, open_thread, post_service_message, send_message, unread_count
+from homecare.services.terms import accept
+from homecare.settings import get_settings
 from tests.cast import access, person
 
 NOW = datetime(2026, 12, 4, 12, 0, tzinfo=UTC)
@@ -29,6 +33,26 @@ def test_karis_inbox_shows_her_thread_with_one_unread_reply(cast_engine: Engine)
         assert thread.unread == 1
         assert thread.last_preview.startswith("Please keep taking")
         assert unread_count(db, kari.id or 0) == 1
+
+
+def test_the_access_check_counts_the_unread_messages_of_the_person_acted_for(cast_engine: Engine) -> None:
+    """The header's count comes with the access check: the count of the subject, not of the actor."""
+    settings = get_settings()
+    with Session(cast_engine) as db:
+        ingrid, kari = person(db, INGRID), person(db, KARI)
+        accept(db, ingrid.id or 0, settings.terms_version, NOW)
+        token = start_session(
+            db, settings, actor_id=ingrid.id or 0, idp_sid=None, id_token_hint=None, language="nb",
+            user_agent=None, now=NOW,
+        )  # fmt: skip
+        as_herself = check_access(db, settings, token, NOW)
+        assert as_herself.unread_messages == unread_count(db, ingrid.id or 0) == 0
+        assert switch_subject(db, as_herself, kari.id or 0, NOW)
+        for_kari = check_access(db, settings, token, NOW)
+        assert for_kari.subject_id == kari.id and for_kari.unread_messages == 1
+        (summary,), _ = inbox(db, kari.id or 0, page=0, page_size=20)
+        assert open_thread(db, for_kari, summary.public_id, NOW) is not None
+        assert check_access(db, settings, token, NOW).unread_messages == 0
 
 
 def test_opening_a_thread_shows_who_wrote_and_marks_the_replies_read_by_the_reader(
