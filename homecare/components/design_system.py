@@ -7,7 +7,7 @@ Every prop a page passes is declared here, since undeclared ones would not reach
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import reflex as rx
 from reflex.components.component import MemoizationLeaf, NoSSRComponent
@@ -50,7 +50,6 @@ class Button(_DesignSystemComponent):
     library = _entry("Button")
     tag = "HnButton"
 
-    aria_label: Var[str]
     concept: Var[Literal["normal", "destructive"]]
     variant: Var[Literal["fill", "outline", "borderless"]]
     size: Var[Literal["medium", "large"]]
@@ -238,7 +237,18 @@ class TableCell(_TablePart):
 
 
 title = Title.create
-button = Button.create
+
+
+def button(
+    *children: rx.Component | Var | str, aria_label: Var[str] | str | None = None, **props: Any
+) -> rx.Component:
+    """A design-system button. Its own `ariaLabel` names only a button without text, so a name that says more
+    than the text ("End the power of attorney for Nora Lind" for "End") goes onto the element itself."""
+    if aria_label is not None:
+        props["custom_attrs"] = {**props.get("custom_attrs", {}), "aria-label": aria_label}
+    return Button.create(*children, **props)
+
+
 text_input = Input.create
 textarea = Textarea.create
 checkbox = Checkbox.create
@@ -248,7 +258,15 @@ select = Select.create
 notification_panel = NotificationPanel.create
 badge = Badge.create
 loader = Loader.create
-table = Table.create
+
+
+def table(*children: rx.Component, **props: Any) -> rx.Component:
+    """A table in a box of its own. Below its breakpoint the design system floats each row's cells (the
+    block layout); the box holds the floats, so what follows (a pager) starts below the table, not beside it.
+    """
+    return rx.el.div(Table.create(*children, **props), class_name="hc-table")
+
+
 table_head = TableHead.create
 table_body = TableBody.create
 table_row = TableRow.create

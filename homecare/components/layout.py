@@ -12,7 +12,7 @@ from homecare.components import design_system as ds
 from homecare.components.document import FullPageLoad
 from homecare.i18n import LANGUAGE_NAMES
 from homecare.settings import get_settings
-from homecare.state.i18n import I18nState, t
+from homecare.state.i18n import I18nState, content_lang, t
 from homecare.state.session import SessionState
 
 HELPLINE = "23 32 70 00"
@@ -235,6 +235,12 @@ def footer() -> rx.Component:
     )
 
 
+def page_title(key: str) -> rx.Component:
+    """The page's heading. Every page's title is in every language's catalog, also where the rest of the
+    page falls back to Bokmål (i18n.PARTIAL_PAGES), so it carries the chosen language of its own."""
+    return ds.title(rx.el.span(t(key), lang=I18nState.lang), html_markup="h1", appearance="title1")
+
+
 def page_layout(current_route: str, *content: rx.Component) -> rx.Component:
     """Wrap a page's content in the shell every page shares."""
     return rx.el.div(
@@ -252,6 +258,7 @@ def page_layout(current_route: str, *content: rx.Component) -> rx.Component:
             rx.el.div(access_notice(), *content, class_name="hc-container hc-content"),
             id=MAIN_ID,
             tab_index=-1,
+            lang=content_lang(current_route),
         ),
         footer(),
         class_name="hc-page",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from homecare import routes
 from homecare.i18n.catalogs import en, nb, nn, se
 
 DEFAULT_LANGUAGE = "nb"
@@ -19,6 +20,14 @@ LANGUAGE_NAMES: dict[str, str] = {
 # the page shell, the login, choosing whom to act for and the notification set-up (the test of the catalogs
 # lists the required areas). A native speaker must review the Sámi text before it is offered to the public.
 PARTIAL: frozenset[str] = frozenset({"se"})
+# The pages whose content a partial language's catalog covers entirely. On every other page the content is
+# marked as Bokmål (lang="nb" on the page's main part), so that a screen reader reads the text shown in
+# Bokmål as Norwegian (WCAG 3.1.2, language of parts). The header, the navigation and the footer are covered.
+PARTIAL_PAGES: dict[str, frozenset[str]] = {
+    "se": frozenset(
+        {routes.CHOOSE_PERSON, routes.NOTIFICATION_SETUP, routes.MUNICIPALITIES, routes.LOGIN_FAILED}
+    ),
+}
 
 
 def supported_language(language: object) -> str:
@@ -38,6 +47,14 @@ _WITH_FALLBACK: dict[str, dict[str, str]] = {
 def catalog(language: str) -> dict[str, str]:
     """All strings of a language; a key it lacks falls back to Bokmål, never to the key itself."""
     return _WITH_FALLBACK[supported_language(language)]
+
+
+def content_language(language: str, route: str) -> str:
+    """The language of the text in the main part of the page at `route` when `language` is chosen."""
+    language = supported_language(language)
+    if language in PARTIAL and route not in PARTIAL_PAGES[language]:
+        return DEFAULT_LANGUAGE
+    return language
 
 
 def translate(language: str, key: str, **values: object) -> str:

@@ -6,7 +6,7 @@ import reflex as rx
 
 from homecare import routes
 from homecare.components import design_system as ds
-from homecare.components.layout import HELPLINE, page_layout, phone_link
+from homecare.components.layout import HELPLINE, page_layout, page_title, phone_link
 from homecare.state.i18n import t
 
 
@@ -19,7 +19,7 @@ def _section(title_key: str, *content: rx.Component) -> rx.Component:
 def accessibility_page() -> rx.Component:
     return page_layout(
         routes.ACCESSIBILITY,
-        ds.title(t("accessibility.title"), html_markup="h1", appearance="title1"),
+        page_title("accessibility.title"),
         rx.el.p(t("accessibility.intro"), class_name="hc-lead"),
         _section("accessibility.status_title", rx.el.p(t("accessibility.status_text"))),
         _section(

@@ -8,7 +8,7 @@ from reflex.components.react_router.dom import ReactRouterLink
 from homecare import routes
 from homecare.components import design_system as ds
 from homecare.components.document import FocusRequest
-from homecare.components.layout import page_layout, pager
+from homecare.components.layout import page_layout, page_title, pager
 from homecare.domain.visits import (
     MAX_CANCEL_NOTE_LENGTH,
     MAX_NEW_TIME_NOTE_LENGTH,
@@ -76,7 +76,7 @@ def _visit(row: rx.Var[VisitRow], *, with_day: bool = False) -> rx.Component:
                         type="button",
                         variant="outline",
                         on_click=State.ask_cancel(row.public_id),
-                        custom_attrs={"aria-label": row.cancel_label},
+                        aria_label=row.cancel_label,
                     ),
                     _new_time_button(row),
                     class_name="hc-actions",
@@ -99,7 +99,7 @@ def _new_time_button(row: rx.Var[VisitRow]) -> rx.Component:
             type="button",
             variant="borderless",
             on_click=State.ask_new_time(row.public_id),
-            custom_attrs={"aria-label": row.new_time_label},
+            aria_label=row.new_time_label,
         ),
     )
 
@@ -331,7 +331,7 @@ def appointments_page() -> rx.Component:
     return page_layout(
         routes.APPOINTMENTS,
         FocusRequest.create(target=State.focus_target, request=State.focus_request),
-        ds.title(t("appointments.title"), html_markup="h1", appearance="title1"),
+        page_title("appointments.title"),
         rx.el.p(t("appointments.intro"), class_name="hc-lead"),
         rx.el.div(
             rx.cond(

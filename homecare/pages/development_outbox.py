@@ -6,7 +6,7 @@ import reflex as rx
 
 from homecare import routes
 from homecare.components import design_system as ds
-from homecare.components.layout import page_layout
+from homecare.components.layout import page_layout, page_title
 from homecare.state.development_outbox import DevelopmentOutboxState as State
 from homecare.state.development_outbox import OutboxRow
 from homecare.state.i18n import t
@@ -27,7 +27,7 @@ def _notice(row: rx.Var[OutboxRow]) -> rx.Component:
 def development_outbox_page() -> rx.Component:
     return page_layout(
         routes.DEVELOPMENT_OUTBOX,
-        ds.title(t("dev_outbox.title"), html_markup="h1", appearance="title1"),
+        page_title("dev_outbox.title"),
         rx.cond(
             State.loaded,
             rx.cond(

@@ -6,7 +6,7 @@ import reflex as rx
 
 from homecare import routes
 from homecare.components import design_system as ds
-from homecare.components.layout import HELPLINE, page_layout, phone_link
+from homecare.components.layout import HELPLINE, page_layout, page_title, phone_link
 from homecare.state.i18n import t
 
 EMERGENCY = "113"
@@ -16,7 +16,7 @@ OUT_OF_HOURS = "116 117"
 def help_page() -> rx.Component:
     return page_layout(
         routes.HELP,
-        ds.title(t("help.title"), html_markup="h1", appearance="title1"),
+        page_title("help.title"),
         rx.el.section(
             ds.title(t("help.helpline_title"), html_markup="h2", appearance="title3"),
             rx.el.p(t("help.helpline_text"), " ", phone_link(HELPLINE), "."),

@@ -6,7 +6,7 @@ import reflex as rx
 
 from homecare import routes
 from homecare.components import design_system as ds
-from homecare.components.layout import internal_link, login_link, page_layout
+from homecare.components.layout import internal_link, login_link, page_layout, page_title
 from homecare.state.i18n import t
 from homecare.state.session import SessionState
 
@@ -14,7 +14,7 @@ from homecare.state.session import SessionState
 def home_page() -> rx.Component:
     return page_layout(
         routes.HOME,
-        ds.title(t("home.title"), html_markup="h1", appearance="title1"),
+        page_title("home.title"),
         rx.el.p(t("home.intro"), class_name="hc-lead"),
         rx.el.section(
             rx.cond(

@@ -7,7 +7,7 @@ import reflex as rx
 
 from homecare import routes
 from homecare.components import design_system as ds
-from homecare.components.layout import internal_link, page_layout, pager
+from homecare.components.layout import internal_link, page_layout, page_title, pager
 from homecare.state.i18n import t
 from homecare.state.messages import PAGE_SIZE, InboxState, ThreadRow
 
@@ -31,7 +31,7 @@ def _thread_row(row: rx.Var[ThreadRow]) -> rx.Component:
 def inbox_page() -> rx.Component:
     return page_layout(
         routes.MESSAGES,
-        ds.title(t("messages.title"), html_markup="h1", appearance="title1"),
+        page_title("messages.title"),
         rx.el.p(t("messages.intro"), class_name="hc-lead"),
         rx.cond(
             InboxState.loaded,

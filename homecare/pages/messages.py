@@ -7,12 +7,15 @@ import reflex as rx
 from homecare import routes
 from homecare.components import design_system as ds
 from homecare.components.attachments import attachment_picker, sent_attachments
-from homecare.components.document import KeepDraft
-from homecare.components.layout import internal_link, page_layout
+from homecare.components.document import FocusRequest, KeepDraft
+from homecare.components.layout import internal_link, page_layout, page_title
 from homecare.domain.messages import MAX_TEXT_LENGTH, MAX_TOPIC_LENGTH
 from homecare.pages.inbox import not_taking_part
 from homecare.state.i18n import t
 from homecare.state.messages import (
+    NEW_TEXT_ID,
+    REPLY_TEXT_ID,
+    TOPIC_ID,
     MessageRow,
     MessagesState,
     NewMessageState,
@@ -69,6 +72,7 @@ def _message(row: rx.Var[MessageRow]) -> rx.Component:
 def thread_page() -> rx.Component:
     return page_layout(
         routes.MESSAGES,
+        FocusRequest.create(target=ThreadState.focus_target, request=ThreadState.focus_request),
         rx.el.p(internal_link(t("messages.back"), routes.MESSAGES)),
         rx.cond(
             ThreadState.loaded,
@@ -89,7 +93,7 @@ def thread_page() -> rx.Component:
                                     type="hidden", name="form_version", value=ThreadState.form_version
                                 ),
                                 _keep_draft(ThreadState),
-                                _text_field(ThreadState, "reply-text"),
+                                _text_field(ThreadState, REPLY_TEXT_ID),
                                 attachment_picker(ThreadState, "reply-attachments"),
                                 rx.el.div(
                                     ds.button(t("messages.send"), type="submit"), class_name="hc-actions"
@@ -104,7 +108,7 @@ def thread_page() -> rx.Component:
                     ),
                 ),
                 rx.fragment(
-                    ds.title(t("messages.thread_title"), html_markup="h1", appearance="title1"),
+                    page_title("messages.thread_title"),
                     rx.el.p(t("messages.not_found")),
                 ),
             ),
@@ -116,8 +120,9 @@ def thread_page() -> rx.Component:
 def new_message_page() -> rx.Component:
     return page_layout(
         routes.MESSAGES,
+        FocusRequest.create(target=NewMessageState.focus_target, request=NewMessageState.focus_request),
         rx.el.p(internal_link(t("messages.back"), routes.MESSAGES)),
-        ds.title(t("messages.new_title"), html_markup="h1", appearance="title1"),
+        page_title("messages.new_title"),
         rx.cond(
             NewMessageState.loaded,
             rx.cond(
@@ -130,13 +135,13 @@ def new_message_page() -> rx.Component:
                         _keep_draft(NewMessageState),
                         ds.text_input(
                             label=t("messages.topic_label"),
-                            input_id="message-topic",
+                            input_id=TOPIC_ID,
                             name="topic",
                             max_length=MAX_TOPIC_LENGTH,
                             error=NewMessageState.topic_error != "",
                             error_text=NewMessageState.topic_error,
                         ),
-                        _text_field(NewMessageState, "message-text"),
+                        _text_field(NewMessageState, NEW_TEXT_ID),
                         attachment_picker(NewMessageState, "message-attachments"),
                         rx.el.div(ds.button(t("messages.send"), type="submit"), class_name="hc-actions"),
                         on_submit=NewMessageState.send,

@@ -6,7 +6,7 @@ import reflex as rx
 
 from homecare import routes
 from homecare.components import design_system as ds
-from homecare.components.layout import page_layout
+from homecare.components.layout import page_layout, page_title
 from homecare.state.i18n import t
 from homecare.state.municipalities import MAX_QUERY_LENGTH, MunicipalitiesState, MunicipalityRow
 
@@ -34,7 +34,7 @@ def _row(row: rx.Var[MunicipalityRow]) -> rx.Component:
 def municipalities_page() -> rx.Component:
     return page_layout(
         routes.MUNICIPALITIES,
-        ds.title(t("municipalities.title"), html_markup="h1", appearance="title1"),
+        page_title("municipalities.title"),
         rx.el.p(t("municipalities.intro"), class_name="hc-lead"),
         rx.el.div(
             rx.el.p(t("municipalities.search_help"), class_name="hc-help-text"),

@@ -6,7 +6,8 @@ import reflex as rx
 
 from homecare import routes
 from homecare.components import design_system as ds
-from homecare.components.layout import page_layout
+from homecare.components.document import FocusRequest
+from homecare.components.layout import page_layout, page_title
 from homecare.domain.notifications import NotificationLevel
 from homecare.state.i18n import t
 from homecare.state.notification_setup import NotificationSetupState as State
@@ -105,7 +106,8 @@ def _form() -> rx.Component:
 def notification_setup_page() -> rx.Component:
     return page_layout(
         routes.NOTIFICATION_SETUP,
-        ds.title(t("setup.title"), html_markup="h1", appearance="title1"),
+        page_title("setup.title"),
+        FocusRequest.create(target=State.focus_target, request=State.focus_request),
         rx.el.div(
             rx.cond(
                 State.notice != "",

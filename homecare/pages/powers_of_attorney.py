@@ -6,10 +6,19 @@ import reflex as rx
 
 from homecare import routes
 from homecare.components import design_system as ds
-from homecare.components.layout import page_layout
+from homecare.components.document import FocusRequest
+from homecare.components.layout import page_layout, page_title
 from homecare.domain.power_of_attorney import PORTAL_AREA, ServiceArea
 from homecare.state.i18n import t
-from homecare.state.powers_of_attorney import AREAS_FIELD, GrantRow, PowersOfAttorneyState
+from homecare.state.powers_of_attorney import (
+    AREAS_FIELD,
+    CONFIRM_ID,
+    NOTICE_ID,
+    GrantRow,
+    PowersOfAttorneyState,
+    change_button_id,
+    end_button_id,
+)
 from homecare.state.session import SessionState
 
 State = PowersOfAttorneyState
@@ -67,7 +76,7 @@ def _confirm_end(row: rx.Var[GrantRow]) -> rx.Component:
     return rx.cond(
         State.confirming_key == row.key,
         ds.notification_panel(
-            rx.el.p(State.confirming_text),
+            rx.el.p(State.confirming_text, id=CONFIRM_ID, tab_index=-1),
             rx.el.div(
                 ds.button(t("poa.confirm_yes"), concept="destructive", on_click=State.confirm_end),
                 ds.button(t("poa.cancel"), variant="borderless", on_click=State.cancel_end),
@@ -76,7 +85,13 @@ def _confirm_end(row: rx.Var[GrantRow]) -> rx.Component:
             variant="warn",
             role="alert",
         ),
-        ds.button(t("poa.end"), variant="outline", aria_label=row.end_label, on_click=State.ask_end(row.key)),
+        ds.button(
+            t("poa.end"),
+            id=end_button_id(row.key),
+            variant="outline",
+            aria_label=row.end_label,
+            on_click=State.ask_end(row.key),
+        ),
     )
 
 
@@ -96,6 +111,7 @@ def _change_form(row: rx.Var[GrantRow]) -> rx.Component:
         ),
         ds.button(
             t("poa.change"),
+            id=change_button_id(row.key),
             variant="borderless",
             aria_label=row.change_label,
             on_click=State.start_change(row.key),
@@ -181,9 +197,17 @@ def _grant_form() -> rx.Component:
 def powers_of_attorney_page() -> rx.Component:
     return page_layout(
         routes.POWERS_OF_ATTORNEY,
-        ds.title(t("poa.title"), html_markup="h1", appearance="title1"),
+        page_title("poa.title"),
         rx.el.p(t("poa.intro"), class_name="hc-lead"),
-        rx.el.p(State.confirmation, role="status", aria_live="polite", class_name="hc-summary"),
+        FocusRequest.create(target=State.focus_target, request=State.focus_request),
+        rx.el.p(
+            State.confirmation,
+            id=NOTICE_ID,
+            tab_index=-1,
+            role="status",
+            aria_live="polite",
+            class_name="hc-summary",
+        ),
         rx.cond(
             State.loaded,
             rx.cond(

@@ -6,7 +6,7 @@ import reflex as rx
 
 from homecare import routes
 from homecare.components import design_system as ds
-from homecare.components.layout import page_layout
+from homecare.components.layout import page_layout, page_title
 from homecare.state.i18n import t
 from homecare.state.representation import PersonChoice, RepresentationState
 
@@ -35,7 +35,7 @@ def _choice(choice: rx.Var[PersonChoice]) -> rx.Component:
 def representation_page() -> rx.Component:
     return page_layout(
         routes.CHOOSE_PERSON,
-        ds.title(t("representation.title"), html_markup="h1", appearance="title1"),
+        page_title("representation.title"),
         rx.el.p(t("representation.intro"), class_name="hc-lead"),
         rx.cond(
             RepresentationState.problem != "",

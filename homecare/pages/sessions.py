@@ -6,7 +6,7 @@ import reflex as rx
 
 from homecare import routes
 from homecare.components import design_system as ds
-from homecare.components.layout import page_layout
+from homecare.components.layout import page_layout, page_title
 from homecare.state.i18n import t
 from homecare.state.sessions_page import SessionRow, SessionsState
 
@@ -32,7 +32,7 @@ def _session(row: rx.Var[SessionRow]) -> rx.Component:
 def sessions_page() -> rx.Component:
     return page_layout(
         routes.SESSIONS,
-        ds.title(t("sessions.title"), html_markup="h1", appearance="title1"),
+        page_title("sessions.title"),
         rx.el.p(t("sessions.intro"), class_name="hc-lead"),
         rx.el.p(SessionsState.notice, role="status", aria_live="polite", class_name="hc-summary"),
         rx.el.ul(rx.foreach(SessionsState.rows, _session), class_name="hc-session-list"),

@@ -6,7 +6,7 @@ import reflex as rx
 
 from homecare import routes
 from homecare.components import design_system as ds
-from homecare.components.layout import logout_button, page_layout
+from homecare.components.layout import logout_button, page_layout, page_title
 from homecare.state.i18n import t
 from homecare.state.terms import TermsState
 
@@ -16,7 +16,7 @@ TERMS_PARAGRAPHS = ("terms.body_1", "terms.body_2", "terms.body_3", "terms.body_
 def terms_page() -> rx.Component:
     return page_layout(
         routes.TERMS,
-        ds.title(t("terms.title"), html_markup="h1", appearance="title1"),
+        page_title("terms.title"),
         rx.el.p(t("terms.intro"), class_name="hc-lead"),
         rx.el.p(TermsState.version_text, class_name="hc-help-text"),
         rx.el.div(*[rx.el.p(t(key)) for key in TERMS_PARAGRAPHS], class_name="hc-terms"),

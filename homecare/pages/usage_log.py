@@ -6,7 +6,7 @@ import reflex as rx
 
 from homecare import routes
 from homecare.components import design_system as ds
-from homecare.components.layout import page_layout, pager
+from homecare.components.layout import page_layout, page_title, pager
 from homecare.state.i18n import t
 from homecare.state.usage_log import LogRow, UsageLogState
 
@@ -26,7 +26,7 @@ def _row(row: rx.Var[LogRow]) -> rx.Component:
 def usage_log_page() -> rx.Component:
     return page_layout(
         routes.USAGE_LOG,
-        ds.title(t("usage_log.title"), html_markup="h1", appearance="title1"),
+        page_title("usage_log.title"),
         rx.el.p(t("usage_log.intro"), class_name="hc-lead"),
         rx.cond(
             UsageLogState.loaded,

@@ -34,6 +34,7 @@ from homecare.services.visits import (
     visit_view,
     visits_between,
 )
+from homecare.state.focus import FocusMixin
 from homecare.state.session import SessionState
 
 PAST_PAGE_SIZE = 20
@@ -89,7 +90,7 @@ class Choice:
     label: str
 
 
-class AppointmentsState(SessionState):
+class AppointmentsState(FocusMixin, SessionState):
     """Timeavtaler: what the home care service has planned for the subject."""
 
     tab: str = UPCOMING
@@ -115,9 +116,6 @@ class AppointmentsState(SessionState):
     new_time_topic: str = ""
     new_time_intro: str = ""
     form_version: int = 0
-    # Where the focus goes next (the step's title, the notice), so that a screen reader reads on there.
-    focus_target: str = ""
-    focus_request: int = 0
     _chosen_id: str = ""
     _chosen_version: int = 0
 
@@ -336,10 +334,6 @@ class AppointmentsState(SessionState):
         if self.step == STEP_CONFIRM:
             self.step = STEP_REASON
         return self._focus(STEP_TITLE_ID)
-
-    def _focus(self, element_id: str) -> None:
-        self.focus_target = element_id
-        self.focus_request += 1
 
     def _close(self) -> None:
         self.step, self._chosen_id, self._chosen_version, self.problems = "", "", 0, {}

@@ -7,7 +7,9 @@ import reflex as rx
 from homecare.i18n import (
     CATALOGS,
     DEFAULT_LANGUAGE,
+    PARTIAL,
     catalog,
+    content_language,
     language_from_browser,
     supported_language,
     translate,
@@ -51,6 +53,14 @@ def document_title(language: str, path: str) -> str:
     """The browser tab's title for the page at `path`: "Page - Municipal home healthcare services"."""
     page = translate(language, title_key(path))
     return translate(language, "shell.document_title", page=page, app=translate(language, "app.name"))
+
+
+def content_lang(route: str) -> rx.Var[str]:
+    """The `lang` of the main part of the page at `route` (i18n.content_language, in the browser)."""
+    falling_back = sorted(language for language in PARTIAL if content_language(language, route) != language)
+    if not falling_back:
+        return I18nState.lang
+    return rx.cond(rx.Var.create(falling_back).contains(I18nState.lang), DEFAULT_LANGUAGE, I18nState.lang)
 
 
 def t(key: str) -> rx.Var[str]:

@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from homecare import routes
 from homecare.domain.attachments import MAX_ATTACHMENT_BYTES, AttachmentProblem, clean_name
-from homecare.domain.messages import MAX_TEXT_LENGTH, expected_answer_day
+from homecare.domain.messages import MAX_TEXT_LENGTH, expected_answer_day, text_problems, topic_problems
 from homecare.domain.working_days import oslo_date
 from homecare.i18n.formatting import format_day, format_file_size, format_moment
 from homecare.models.columns import utc_now
@@ -25,9 +25,14 @@ from homecare.services.messages import MessageView, Sent, inbox, open_thread, se
 from homecare.services.people import residence_of
 from homecare.services.usage_log import UsageAction
 from homecare.settings import get_settings
+from homecare.state.focus import FocusMixin
 from homecare.state.session import SessionState
 
 PAGE_SIZE = 20
+# The forms' fields, for the page and for moving the focus to the first one with a mistake.
+TOPIC_ID = "message-topic"
+NEW_TEXT_ID = "message-text"
+REPLY_TEXT_ID = "reply-text"
 # What react-dropzone calls the reasons it refuses a file in the browser, before anything is sent.
 _BROWSER_REFUSALS = {
     "file-too-large": AttachmentProblem.TOO_LARGE,
@@ -85,7 +90,7 @@ def _attachment_files() -> AttachmentFiles:
     return AttachmentFiles(get_settings().attachments_dir)
 
 
-class MessagesState(SessionState):
+class MessagesState(FocusMixin, SessionState):
     """What the message pages share: whether the subject can write here, and the answer-time hint."""
 
     takes_part: bool = True
@@ -350,7 +355,9 @@ class ThreadState(MessagesState):
             if sending is None:
                 return
             text = str(sending.get("text", ""))
-            if wait := abuse_limits().message(access.actor_id):
+            # Only a message that can be sent counts against the limit: a person told to fix the text does
+            # not run out of tries (send_message tells what to fix).
+            if not text_problems(text) and (wait := abuse_limits().message(access.actor_id)):
                 self.problems = {"form": self._too_many(wait)}
                 return
             sent = send_message(
@@ -362,6 +369,7 @@ class ThreadState(MessagesState):
                 attachment_ids=self._draft_ids,
             )
             self.problems = self._problem_texts(sent)
+            self._focus_first_problem(self.problems, (("text", REPLY_TEXT_ID),))
             if sent.thread_public_id:
                 self._forget_drafts()  # they went with the message
                 self._sent()
@@ -397,13 +405,15 @@ class NewMessageState(MessagesState):
             if sending is None:
                 return None
             topic, text = str(sending.get("topic", "")), str(sending.get("text", ""))
-            if wait := abuse_limits().message(access.actor_id):
+            fine = not text_problems(text) and not topic_problems(topic)
+            if fine and (wait := abuse_limits().message(access.actor_id)):
                 self.problems = {"form": self._too_many(wait)}
                 return None
             sent = send_message(
                 db, access, topic=topic, text=text, now=utc_now(), attachment_ids=self._draft_ids
             )
             self.problems = self._problem_texts(sent)
+            self._focus_first_problem(self.problems, (("topic", TOPIC_ID), ("text", NEW_TEXT_ID)))
             if sent.thread_public_id:
                 self._forget_drafts()
                 self._sent()

@@ -10,6 +10,7 @@ from homecare.domain.notifications import NotificationLevel
 from homecare.models.columns import utc_now
 from homecare.services.access import Access
 from homecare.services.notification_setup import SetupChoice, SetupProblem, save_setup, setup_view
+from homecare.state.focus import FocusMixin
 from homecare.state.session import SessionState
 
 # Which field each problem belongs to, so its words stand by that field.
@@ -21,9 +22,15 @@ _FIELD_OF = {
     SetupProblem.EMAIL_WITHOUT_ADDRESS: "email",
     SetupProblem.LEVEL_MISSING: "level",
 }
+# The fields in the form's order, each with the id of the element that takes the focus when it is wrong.
+FIELDS = (
+    ("mobile", "setup-mobile"),
+    ("email", "setup-email"),
+    ("level", f"level-{next(iter(NotificationLevel)).value}"),
+)
 
 
-class NotificationSetupState(SessionState):
+class NotificationSetupState(FocusMixin, SessionState):
     """Kontaktinformasjon og varseloppsett, for oneself or about the person acted for."""
 
     mobile: str = ""
@@ -74,6 +81,7 @@ class NotificationSetupState(SessionState):
                 self.problems.setdefault(_FIELD_OF[problem], self._tr(f"setup.problem.{problem.value}"))
             if saved.problems:
                 self.notice = ""
+                self._focus_first_problem(self.problems, FIELDS)
                 return
             self._show(db, access)
             self.notice = self._saved_text(choice)

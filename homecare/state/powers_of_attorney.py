@@ -28,6 +28,7 @@ from homecare.services.power_of_attorney import (
     grants_held,
 )
 from homecare.settings import get_settings
+from homecare.state.focus import FocusMixin
 from homecare.state.session import SessionState
 
 AREAS_FIELD = "areas"
@@ -43,6 +44,27 @@ PROBLEM_FIELDS: dict[GrantProblem, str] = {
     GrantProblem.GRANTOR_HAS_NOT_ACCEPTED_TERMS: "form",
     GrantProblem.NOT_IN_FORCE: "form",
 }
+
+
+# Where the focus goes: the notice of what happened, the question before ending a grant, the buttons of a row.
+NOTICE_ID = "poa-notice"
+CONFIRM_ID = "poa-confirm"
+_FIRST_AREA = next(iter(ServiceArea)).value
+GRANT_FIELDS = (
+    ("national_id", "grantee-national-id"),
+    ("surname", "grantee-surname"),
+    ("areas", f"grant-{_FIRST_AREA}"),
+    ("valid_to", "grant-valid-to"),
+)
+CHANGE_FIELDS = (("areas", f"change-{_FIRST_AREA}"), ("valid_to", "change-valid-to"))
+
+
+def end_button_id(key: str) -> str:
+    return f"poa-end-{key}"
+
+
+def change_button_id(key: str) -> str:
+    return f"poa-change-{key}"
 
 
 @dataclass
@@ -64,7 +86,7 @@ class GrantRow:
     change_label: str
 
 
-class PowersOfAttorneyState(SessionState):
+class PowersOfAttorneyState(FocusMixin, SessionState):
     """The grants of the actor themself: a representative never manages the grantor's grants."""
 
     loaded: bool = False
@@ -157,6 +179,9 @@ class PowersOfAttorneyState(SessionState):
             if not problems:
                 self.confirmation = self._tr("poa.granted")
                 self.form_version += 1  # a fresh, empty form
+                self._focus(NOTICE_ID)
+            else:
+                self._focus_first_problem(problems, GRANT_FIELDS)
             return self._refresh(db, access)
 
         return await self._checked(None, work)
@@ -199,9 +224,13 @@ class PowersOfAttorneyState(SessionState):
         row = rows.get(key) if isinstance(key, str) else None
         self.confirming_key = row.key if row else ""
         self.confirming_text = self._tr("poa.confirm_end", name=row.other_party) if row else ""
+        if row:
+            self._focus(CONFIRM_ID)  # the button is gone: the question takes its place
 
     @rx.event
     def cancel_end(self):
+        if self.confirming_key:
+            self._focus(end_button_id(self.confirming_key))
         self.confirming_key, self.confirming_text = "", ""
 
     @rx.event
@@ -214,6 +243,7 @@ class PowersOfAttorneyState(SessionState):
             )
             self.confirming_key, self.confirming_text = "", ""
             self.confirmation = self._tr("poa.ended" if ended else "poa.not_found")
+            self._focus(NOTICE_ID)
             self._refresh(db, access)
 
         return await self._checked(None, work)
@@ -222,9 +252,13 @@ class PowersOfAttorneyState(SessionState):
     def start_change(self, key: str):
         self.changing_key = key if isinstance(key, str) and key in self._changeable else ""
         self.errors = {}
+        if self.changing_key:
+            self._focus(CHANGE_FIELDS[0][1])
 
     @rx.event
     def cancel_change(self):
+        if self.changing_key:
+            self._focus(change_button_id(self.changing_key))
         self.changing_key = ""
         self.errors = {}
 
@@ -247,6 +281,9 @@ class PowersOfAttorneyState(SessionState):
             if not problems:
                 self.changing_key = ""
                 self.confirmation = self._tr("poa.changed")
+                self._focus(NOTICE_ID)
+            else:
+                self._focus_first_problem(problems, CHANGE_FIELDS)
             self._refresh(db, access)
 
         return await self._checked(None, work)

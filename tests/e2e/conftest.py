@@ -96,6 +96,10 @@ def portal_url(
         "REFLEX_TELEMETRY_ENABLED": "false",
         # Every test logs in from this one address, faster than any person would.
         "HOMECARE_LOGINS_PER_MINUTE": "10000",
+        # The cast grants and writes more often in these tests than a person in an hour (the limits
+        # themselves are tested in tests/integration/test_abuse_limits.py).
+        "HOMECARE_GRANTS_PER_HOUR": "1000",
+        "HOMECARE_MESSAGES_PER_HOUR": "1000",
         # The workers' metrics, summed by whichever worker is scraped.
         "PROMETHEUS_MULTIPROC_DIR": str(folder / "metrics"),
     }

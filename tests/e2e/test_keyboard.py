@@ -13,10 +13,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, delete, select, update
 
 from homecare import routes
+from homecare.domain.notifications import NotificationLevel
 from homecare.domain.visits import DEFAULT_CANCEL_CUTOFF, VisitStatus
-from homecare.models import CitizenEvent, HomeVisit, Message
-from homecare.services.demo_cast import INGRID, KARI
-from tests.e2e.scenes import ensure_grant, give_consent
+from homecare.models import CitizenEvent, HomeVisit, Message, NotificationPreference
+from homecare.services.demo_cast import INGRID, KARI, NORA
+from tests.e2e.scenes import end_grants, ensure_grant, give_consent, person
 from tests.e2e.test_appointments import set_deadline
 
 pytestmark = pytest.mark.e2e
@@ -130,3 +131,101 @@ def test_kari_cancels_a_visit_with_the_keyboard_and_the_focus_follows_each_step(
     expect(notice).to_be_visible()
     # And back out of the step: the focus is on what it says happened.
     expect(page.locator("#appointments-notice")).to_be_focused()
+
+
+@pytest.fixture
+def nothing_from_kari_to_nora(portal_database: Engine) -> Iterator[None]:
+    end_grants(portal_database, KARI, NORA)
+    yield
+    end_grants(portal_database, KARI, NORA)
+
+
+def test_kari_grants_and_ends_a_power_of_attorney_with_the_keyboard(
+    page: Page, nothing_from_kari_to_nora: None
+) -> None:
+    page.goto(routes.HOME)
+    press(page, page.get_by_role("main").get_by_role("link", name="Logg inn"))
+    press(page, page.get_by_role("button", name=KARI.full_name))
+    expect(page.get_by_role("heading", level=1, name=f"Hei, {KARI.full_name}")).to_be_visible()
+    press(page, page.get_by_role("navigation").get_by_role("link", name="Fullmakter"))
+    expect(page.get_by_role("heading", level=1, name="Fullmakter")).to_be_visible()
+
+    # Sent empty: the focus goes to the first field in error, which names its error.
+    press(page, page.get_by_role("button", name="Gi fullmakt"))
+    number = page.get_by_label("Fødselsnummeret til den som skal få fullmakt")
+    expect(number).to_be_focused()
+    expect(number).to_have_accessible_description(re.compile("Fødselsnummeret må ha 11 siffer"))
+    page.keyboard.type(NORA.national_id)
+    tab_to(page, page.get_by_label("Etternavnet til den som skal få fullmakt"))
+    page.keyboard.type("Lind")
+    press(page, page.get_by_role("button", name="Gi fullmakt"))
+    expect(page.get_by_text("Fullmakten er gitt.")).to_be_focused()
+
+    # Ending it: the question takes the button's place and the focus; "Avbryt" brings the focus back.
+    end = page.get_by_role("button", name="Avslutt fullmakten for Nora Lind")
+    press(page, end)
+    question = page.get_by_text("Vil du avslutte fullmakten for Nora Lind?")
+    expect(question).to_be_focused()
+    press(page, page.get_by_role("button", name="Avbryt"))
+    expect(end).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(question).to_be_focused()
+    press(page, page.get_by_role("button", name="Ja, avslutt fullmakten"))
+    expect(page.get_by_text("Fullmakten er avsluttet.")).to_be_focused()
+    expect(end).to_have_count(0)
+
+
+@pytest.fixture
+def ingrids_set_up_kept(portal_database: Engine) -> Iterator[None]:
+    """What Ingrid had set up comes back afterwards (the cast's "all notifications")."""
+    with Session(portal_database) as db:
+        before = db.exec(
+            select(NotificationPreference).where(NotificationPreference.person_id == person(db, INGRID).id)
+        ).first()
+        kept = before.model_dump() if before else None
+    yield
+    with Session(portal_database) as db:
+        now = db.exec(
+            select(NotificationPreference).where(NotificationPreference.person_id == person(db, INGRID).id)
+        ).first()
+        if now is not None and kept is not None:
+            for name, value in kept.items():
+                setattr(now, name, value)
+            db.add(now)
+            db.commit()
+
+
+def test_ingrid_changes_her_notification_set_up_with_the_keyboard(
+    page: Page, portal_database: Engine, ingrids_set_up_kept: None
+) -> None:
+    page.goto(routes.HOME)
+    press(page, page.get_by_role("main").get_by_role("link", name="Logg inn"))
+    press(page, page.get_by_role("button", name=INGRID.full_name))
+    expect(page.get_by_role("heading", level=1, name=f"Hei, {INGRID.full_name}")).to_be_visible()
+    # The profile menu is a disclosure: Enter opens it.
+    press(page, page.get_by_role("banner").locator("summary", has_text=INGRID.full_name))
+    press(page, page.get_by_role("link", name="Kontaktinformasjon og varseloppsett"))
+    expect(page.get_by_role("heading", level=1, name="Kontaktinformasjon og varseloppsett")).to_be_visible()
+
+    mobile = page.get_by_label("Mobilnummer")
+    tab_to(page, mobile)
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.type("55 12 34 56")  # a landline
+    press(page, page.get_by_role("button", name="Lagre"))
+    expect(mobile).to_be_focused()
+    expect(mobile).to_have_accessible_description(re.compile("Dette er ikke et mobilnummer"))
+
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.type("912 34 567")
+    # The level: Tab into the group, the arrow keys choose.
+    standard = page.get_by_label("Standard", exact=True)
+    tab_to(page, page.get_by_label(re.compile("^Alle varsler"), exact=False).first)
+    page.keyboard.press("ArrowUp")
+    expect(standard).to_be_checked()
+    press(page, page.get_by_role("button", name="Lagre"))
+    expect(page.get_by_text(re.compile("^Lagret: Standard"))).to_be_visible()
+    with Session(portal_database) as db:
+        saved = db.exec(
+            select(NotificationPreference).where(NotificationPreference.person_id == person(db, INGRID).id)
+        ).one()
+        assert saved.level == NotificationLevel.STANDARD

@@ -112,12 +112,18 @@ def test_the_language_switch_offers_nynorsk_and_northern_saami(page: Page) -> No
     expect(page.get_by_role("heading", level=1, name="Makkár suohkanat leat mielde?")).to_be_visible()
     expect(page.get_by_text("Mielde čakčamánu 1. b. 2020 rájes")).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "se")
+    expect(page.get_by_role("main")).to_have_attribute("lang", "se")
     assert_accessible(page)
 
-    # What Sámi does not have yet is shown in Bokmål, never as a key.
+    # What Sámi does not have yet is shown in Bokmål, never as a key, and marked as Bokmål for screen
+    # readers; the header and the navigation around it are in Sámi.
     page.get_by_role("link", name="Veahkki ja geavaheaddjidoarja").click()
     expect(page.get_by_role("heading", level=1, name="Veahkki ja geavaheaddjidoarja")).to_be_visible()
     expect(page.get_by_text("Meldinger er ikke for det som haster.")).to_be_visible()
+    expect(page.get_by_role("main")).to_have_attribute("lang", "nb")
+    expect(page.get_by_role("heading", level=1).locator("[lang]")).to_have_attribute("lang", "se")
+    expect(page.locator("html")).to_have_attribute("lang", "se")
+    assert_accessible(page)
     expect(page).to_have_title("Veahkki ja geavaheaddjidoarja \u2013 Suohkana ruovttubálvalusat")
 
     page.reload()

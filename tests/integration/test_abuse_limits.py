@@ -165,3 +165,21 @@ def test_messages_wait_after_the_limit_and_nothing_more_is_sent(
         run(state, "send", form)
     assert messages() == before + 1
     assert "Prøv igjen om" in state.form_error  # type: ignore[attr-defined]
+
+
+def test_a_message_with_mistakes_is_answered_at_its_fields_and_not_counted(
+    cast_engine: Engine, kari_logged_in: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An old person who sends an empty form three times must still be able to send the fixed one."""
+    shared = limits(messages=1)
+    monkeypatch.setattr(homecare.state.messages, "abuse_limits", lambda: shared)
+    state = page_state(NewMessageState, kari_logged_in)
+    run(state, "load")
+    version = str(state.form_version)  # type: ignore[attr-defined]
+    for topic, text in (("", ""), ("Spørsmål", ""), ("", "Hei!"), ("Spørsmål", "x" * 10_000)):
+        run(state, "send", FormData([("topic", topic), ("text", text), ("form_version", version)]))
+        assert state.problems and "Prøv igjen om" not in state.form_error  # type: ignore[attr-defined]
+    run(state, "send", FormData([("topic", "Spørsmål"), ("text", "Hei!"), ("form_version", version)]))
+    assert "Prøv igjen om" not in state.form_error  # type: ignore[attr-defined]
+    with Session(cast_engine) as db:
+        assert db.exec(select(Message).where(Message.body == "Hei!")).first() is not None

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from reflex.components.component import Component
 
 from homecare.auth.dev_idp.pages import LoginForm, login_page, page_language
 from homecare.i18n import (
@@ -17,7 +19,9 @@ from homecare.i18n import (
     LANGUAGE_NAMES,
     LANGUAGES,
     PARTIAL,
+    PARTIAL_PAGES,
     catalog,
+    content_language,
     language_from_browser,
     supported_language,
     translate,
@@ -73,6 +77,32 @@ def test_nynorsk_and_english_are_complete_and_only_saami_is_partial() -> None:
 @pytest.mark.parametrize("language", sorted(PARTIAL))
 def test_a_partial_language_covers_the_required_areas(language: str) -> None:
     assert sorted(required_keys() - set(CATALOGS[language])) == []
+
+
+def keys_shown(page: Callable[[], Component]) -> set[str]:
+    """The catalog keys that the page's components show, read from the page as it is compiled."""
+    return set(re.findall(r'text_rx_state_\?\.\["([a-z_.0-9]+)"\]', str(page())))
+
+
+@pytest.mark.parametrize("language", sorted(PARTIAL))
+def test_a_partial_language_is_the_language_of_exactly_the_pages_it_covers(language: str) -> None:
+    from homecare.homecare import PAGES  # the whole portal: imported by this test only
+
+    covered = set(CATALOGS[language])
+    for page, route, _ in PAGES:
+        shown = keys_shown(page)
+        assert shown, route
+        missing = sorted(shown - covered)
+        assert (content_language(language, route) == language) == (missing == []), (route, missing[:5])
+    assert PARTIAL_PAGES[language]
+
+
+def test_the_content_of_a_page_is_in_the_chosen_language_unless_it_falls_back() -> None:
+    assert content_language("se", "/hjelp") == "nb"
+    assert content_language("se", "/velg-person") == "se"
+    for language in COMPLETE:
+        assert content_language(language, "/hjelp") == language
+    assert content_language("xx", "/hjelp") == DEFAULT_LANGUAGE
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
