@@ -14,9 +14,14 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session
 
+import homecare.db
+from homecare.auth.sessions import start_session
 from homecare.db import make_engine
 from homecare.migrations import migrate
-from homecare.services.demo_cast import seed_demo_cast
+from homecare.models.columns import utc_now
+from homecare.services.demo_cast import KARI, seed_demo_cast
+from homecare.settings import get_settings
+from tests.cast import person
 
 SEED_DAY = date(2026, 12, 4)  # a Friday
 
@@ -90,3 +95,16 @@ def cast_engine(engine: Engine) -> Engine:
         seed_demo_cast(session, SEED_DAY)
         session.commit()
     return engine
+
+
+@pytest.fixture
+def kari_logged_in(cast_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Kari's session cookie; the pages' states (tests/state_events.py) use the cast's database."""
+    monkeypatch.setattr(homecare.db, "get_engine", lambda: cast_engine)
+    with Session(cast_engine) as db:
+        token = start_session(
+            db, get_settings(), actor_id=person(db, KARI).id or 0, idp_sid=None, id_token_hint=None,
+            language="nb", user_agent=None, now=utc_now(),
+        )  # fmt: skip
+        db.commit()
+    yield token

@@ -203,9 +203,23 @@ class MessagesState(FocusMixin, SessionState):
         return await self._checked(None, work)
 
     def _current(self, form: object) -> FormData | None:
-        """The form, if it is the one on the page now. A sent form gets a new number, so a second click
-        on it (a double click) finds nothing to send; a refused one keeps its number, to be sent again."""
-        if not isinstance(form, FormData) or str(form.get("form_version", "")) != str(self.form_version):
+        """The form, if it may be sent: one this page gave out and that was not sent yet.
+
+        A sent form is passed by every newer one, so a second click on it (a double click) finds nothing
+        to send. An older form that was never sent still holds the person's text: when the connection
+        comes back, the page is loaded again and gives its form a new number while the text is still on
+        the screen, and a click on Send in that moment must not be lost. A number the page never gave out
+        (its state was lost meanwhile) is refused with a word, not silently."""
+        if not isinstance(form, FormData):
+            return None
+        try:
+            version = int(str(form.get("form_version", "")))
+        except ValueError:
+            return None
+        if version > self.form_version:
+            self.problems = {"form": self._tr("messages.page_renewed")}
+            return None
+        if version <= self.sent_version:
             return None
         return form
 

@@ -5,14 +5,12 @@ again, and nothing is looked up or written."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from dataclasses import replace
 
 import httpx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from reflex.state import State
 from reflex_base.utils.form import FormData
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
@@ -24,17 +22,15 @@ import homecare.state.powers_of_attorney
 from homecare import routes
 from homecare.auth.relying_party import RelyingParty
 from homecare.auth.routes import LoginRoutes
-from homecare.auth.sessions import start_session
 from homecare.domain.power_of_attorney import ServiceArea
 from homecare.models import Message, UsageLogEntry
-from homecare.models.columns import utc_now
 from homecare.rate_limits import AbuseLimits, Limit, LocalRateLimiter, client_address
-from homecare.services.demo_cast import KARI
 from homecare.services.usage_log import UsageAction
 from homecare.settings import get_settings
 from homecare.state.messages import NewMessageState
 from homecare.state.powers_of_attorney import AREAS_FIELD, PowersOfAttorneyState
-from tests.cast import person, unknown_synthetic_number
+from tests.cast import unknown_synthetic_number
+from tests.state_events import page_state, run
 
 UNKNOWN_PERSON = unknown_synthetic_number()
 
@@ -87,32 +83,6 @@ def test_too_many_logins_from_one_address_are_sent_to_the_error_page(cast_engine
     refused = f"{routes.LOGIN_FAILED}?reason=too_many"
     # The provider is not running here: a login let through ends on "provider unavailable" instead.
     assert [answer == refused for answer in answers] == [False, False, True, False]
-
-
-@pytest.fixture
-def kari_logged_in(cast_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    monkeypatch.setattr(homecare.db, "get_engine", lambda: cast_engine)
-    with Session(cast_engine) as db:
-        token = start_session(
-            db, get_settings(), actor_id=person(db, KARI).id or 0, idp_sid=None, id_token_hint=None,
-            language="nb", user_agent=None, now=utc_now(),
-        )  # fmt: skip
-        db.commit()
-    yield token
-
-
-def page_state(state_class: type, token: str, address: str = "203.0.113.5") -> object:
-    root = State(_reflex_internal_init=True)
-    root._update_router_vars(
-        {"headers": {"cookie": f"hc_session={token}"}, "pathname": routes.MY_PAGE, "ip": address}, {}
-    )
-    return root.get_substate(state_class.get_full_name().split("."))
-
-
-def run(state: object, handler: str, *arguments: object) -> None:
-    result = type(state).event_handlers[handler].fn(state, *arguments)  # type: ignore[attr-defined]
-    if asyncio.iscoroutine(result):
-        asyncio.run(result)
 
 
 def refused_grants(engine: Engine) -> int:

@@ -417,6 +417,7 @@ TEXT: dict[str, str] = {
     "messages.send": "Send",
     "messages.reply_title": "Reply",
     "messages.sent": "The message has been sent.",
+    "messages.page_renewed": "The page was loaded again. Check your text and press Send again.",
     "messages.on_behalf": "{author} on behalf of {subject}",
     "messages.not_found": "The message was not found. It may belong to another person.",
     "messages.not_taking_part": "Your municipality or district is not taking part yet, so you cannot send messages here. Please contact your municipality.",

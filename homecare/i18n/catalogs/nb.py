@@ -415,6 +415,7 @@ TEXT: dict[str, str] = {
     "messages.send": "Send",
     "messages.reply_title": "Svar",
     "messages.sent": "Meldingen er sendt.",
+    "messages.page_renewed": "Siden ble lastet på nytt. Se over teksten og trykk Send igjen.",
     "messages.on_behalf": "{author} på vegne av {subject}",
     "messages.not_found": "Fant ikke meldingen. Den kan tilhøre en annen person.",
     "messages.not_taking_part": "Kommunen eller bydelen din er ikke med ennå, så du kan ikke sende meldinger her. Ta kontakt med kommunen din.",

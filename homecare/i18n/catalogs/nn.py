@@ -415,6 +415,7 @@ TEXT: dict[str, str] = {
     "messages.send": "Send",
     "messages.reply_title": "Svar",
     "messages.sent": "Meldinga er sendt.",
+    "messages.page_renewed": "Sida vart lasta på nytt. Sjå over teksten og trykk Send igjen.",
     "messages.on_behalf": "{author} på vegner av {subject}",
     "messages.not_found": "Fann ikkje meldinga. Ho kan høyre til ein annan person.",
     "messages.not_taking_part": "Kommunen eller bydelen din er ikkje med enno, så du kan ikkje sende meldingar her. Ta kontakt med kommunen din.",
