@@ -8,7 +8,7 @@ from reflex.components.react_router.dom import ReactRouterLink
 from homecare.components import design_system as ds
 from homecare.domain.attachments import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, PICKER_EXTENSIONS
 from homecare.state.i18n import t
-from homecare.state.messages import AttachmentRow, MessagesState
+from homecare.state.messages import AttachmentRow, MessagesState, attachment_notice_id
 
 
 def file_link(row: rx.Var[AttachmentRow]) -> rx.Component:
@@ -48,8 +48,7 @@ def _draft(state: type[MessagesState], row: rx.Var[AttachmentRow]) -> rx.Compone
             t("attachments.remove"),
             type="button",
             variant="borderless",
-            # The button's own ariaLabel is for icon-only buttons; this names the file for a screen reader.
-            custom_attrs={"aria-label": row.remove_label},
+            aria_label=row.remove_label,  # names the file for a screen reader
             on_click=state.remove_attachment(row.public_id),
         ),
         class_name="hc-attachment hc-attachment-draft",
@@ -97,7 +96,14 @@ def attachment_picker(state: type[MessagesState], upload_id: str) -> rx.Componen
             role="alert",
             class_name="hc-attachment-errors",
         ),
-        rx.el.p(state.attachment_notice, role="status", aria_live="polite", class_name="hc-summary"),
+        rx.el.p(
+            state.attachment_notice,
+            id=attachment_notice_id(upload_id),
+            tab_index=-1,
+            role="status",
+            aria_live="polite",
+            class_name="hc-summary",
+        ),
         aria_labelledby=heading_id,
         class_name="hc-attachment-picker",
     )

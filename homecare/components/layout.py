@@ -194,7 +194,12 @@ def access_notice() -> rx.Component:
         SessionState.access_notice != "",
         ds.notification_panel(
             rx.el.p(SessionState.access_notice),
-            ds.button(t("shell.close"), variant="borderless", on_click=SessionState.dismiss_notice),
+            # The notice and its button go: the focus goes to the page's content, not back to the top.
+            ds.button(
+                t("shell.close"),
+                variant="borderless",
+                on_click=[SessionState.dismiss_notice, rx.set_focus(MAIN_ID)],
+            ),
             variant="warn",
             role="alert",
         ),

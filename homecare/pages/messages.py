@@ -14,7 +14,9 @@ from homecare.pages.inbox import not_taking_part
 from homecare.state.i18n import t
 from homecare.state.messages import (
     NEW_TEXT_ID,
+    NEW_UPLOAD_ID,
     REPLY_TEXT_ID,
+    REPLY_UPLOAD_ID,
     TOPIC_ID,
     MessageRow,
     MessagesState,
@@ -94,7 +96,7 @@ def thread_page() -> rx.Component:
                                 ),
                                 _keep_draft(ThreadState),
                                 _text_field(ThreadState, REPLY_TEXT_ID),
-                                attachment_picker(ThreadState, "reply-attachments"),
+                                attachment_picker(ThreadState, REPLY_UPLOAD_ID),
                                 rx.el.div(
                                     ds.button(t("messages.send"), type="submit"), class_name="hc-actions"
                                 ),
@@ -142,7 +144,7 @@ def new_message_page() -> rx.Component:
                             error_text=NewMessageState.topic_error,
                         ),
                         _text_field(NewMessageState, NEW_TEXT_ID),
-                        attachment_picker(NewMessageState, "message-attachments"),
+                        attachment_picker(NewMessageState, NEW_UPLOAD_ID),
                         rx.el.div(ds.button(t("messages.send"), type="submit"), class_name="hc-actions"),
                         on_submit=NewMessageState.send,
                         key=NewMessageState.form_version,

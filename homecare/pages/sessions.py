@@ -6,9 +6,10 @@ import reflex as rx
 
 from homecare import routes
 from homecare.components import design_system as ds
+from homecare.components.document import FocusRequest
 from homecare.components.layout import page_layout, page_title
 from homecare.state.i18n import t
-from homecare.state.sessions_page import SessionRow, SessionsState
+from homecare.state.sessions_page import NOTICE_ID, SessionRow, SessionsState
 
 
 def _session(row: rx.Var[SessionRow]) -> rx.Component:
@@ -23,7 +24,12 @@ def _session(row: rx.Var[SessionRow]) -> rx.Component:
         rx.cond(
             row.is_current,
             rx.fragment(),
-            ds.button(t("sessions.end"), variant="outline", on_click=SessionsState.end(row.key)),
+            ds.button(
+                t("sessions.end"),
+                variant="outline",
+                aria_label=row.end_label,
+                on_click=SessionsState.end(row.key),
+            ),
         ),
         class_name="hc-session",
     )
@@ -34,7 +40,15 @@ def sessions_page() -> rx.Component:
         routes.SESSIONS,
         page_title("sessions.title"),
         rx.el.p(t("sessions.intro"), class_name="hc-lead"),
-        rx.el.p(SessionsState.notice, role="status", aria_live="polite", class_name="hc-summary"),
+        FocusRequest.create(target=SessionsState.focus_target, request=SessionsState.focus_request),
+        rx.el.p(
+            SessionsState.notice,
+            id=NOTICE_ID,
+            tab_index=-1,
+            role="status",
+            aria_live="polite",
+            class_name="hc-summary",
+        ),
         rx.el.ul(rx.foreach(SessionsState.rows, _session), class_name="hc-session-list"),
         rx.cond(SessionsState.rows.length() == 1, rx.el.p(t("sessions.only_this"))),
     )

@@ -33,6 +33,16 @@ PAGE_SIZE = 20
 TOPIC_ID = "message-topic"
 NEW_TEXT_ID = "message-text"
 REPLY_TEXT_ID = "reply-text"
+REPLY_UPLOAD_ID = "reply-attachments"
+NEW_UPLOAD_ID = "message-attachments"
+
+
+def attachment_notice_id(upload_id: str) -> str:
+    """The status line under a form's attachments ("plan.pdf was removed"), which takes the focus when the
+    removed file's button is gone."""
+    return f"{upload_id}-notice"
+
+
 # What react-dropzone calls the reasons it refuses a file in the browser, before anything is sent.
 _BROWSER_REFUSALS = {
     "file-too-large": AttachmentProblem.TOO_LARGE,
@@ -199,6 +209,7 @@ class MessagesState(FocusMixin, SessionState):
             self.attachments = [row for row in self.attachments if row.public_id != public_id]
             self.attachment_errors = []
             self.attachment_notice = self._tr("attachments.removed", name=name)
+            self._focus(attachment_notice_id(self._upload_id()))
 
         return await self._checked(None, work)
 
@@ -241,6 +252,10 @@ class MessagesState(FocusMixin, SessionState):
     def _draft_place(self) -> str:
         """Which form this is, for the name its text is kept under in the browser."""
         return ""
+
+    def _upload_id(self) -> str:
+        """The form's attachment picker."""
+        return NEW_UPLOAD_ID
 
     def _sent(self) -> None:
         """The form on the page was taken: the browser forgets its text."""
@@ -325,6 +340,9 @@ class ThreadState(MessagesState):
 
     def _draft_place(self) -> str:
         return f"thread:{self._public_id}"
+
+    def _upload_id(self) -> str:
+        return REPLY_UPLOAD_ID
 
     @rx.event
     async def load(self):

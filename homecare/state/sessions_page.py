@@ -14,6 +14,7 @@ from homecare.i18n.formatting import format_moment
 from homecare.models.columns import utc_now
 from homecare.services.access import Access
 from homecare.settings import get_settings
+from homecare.state.focus import FocusMixin
 from homecare.state.session import SessionState
 
 
@@ -26,9 +27,13 @@ class SessionRow:
     started: str
     last_active: str
     is_current: bool
+    end_label: str  # "Log out the login from Firefox on Windows": the buttons differ for a screen reader
 
 
-class SessionsState(SessionState):
+NOTICE_ID = "sessions-notice"
+
+
+class SessionsState(FocusMixin, SessionState):
     """The rows are made on the server; the browser names a login only by a random key."""
 
     rows: list[SessionRow] = []  # noqa: RUF012 - Reflex copies state defaults
@@ -48,12 +53,14 @@ class SessionsState(SessionState):
     def _row(self, key: str, active: ActiveSession, access: Access) -> SessionRow:
         started = format_moment(active.created_at, self.lang)
         last_active = format_moment(active.last_seen_at, self.lang)
+        device = describe_device(active.user_agent) or self._tr("sessions.unknown_browser")
         return SessionRow(
             key=key,
-            device=describe_device(active.user_agent) or self._tr("sessions.unknown_browser"),
+            device=device,
             started=self._tr("sessions.started", moment=started),
             last_active=self._tr("sessions.last_active", moment=last_active),
             is_current=active.id == access.session.id,
+            end_label=self._tr("sessions.end_label", browser=device),
         )
 
     @rx.event
@@ -71,5 +78,6 @@ class SessionsState(SessionState):
             )
             self._refresh(db, access)
             self.notice = self._tr("sessions.ended" if ended else "sessions.not_found")
+            self._focus(NOTICE_ID)  # the row and its button are gone
 
         return await self._checked(None, work)

@@ -31,6 +31,7 @@ from homecare.services.demo_cast import ASLAK, INGRID, KARI, NORA, PER, CastMemb
 from homecare.state.messages import PAGE_SIZE
 from tests.e2e.conftest import assert_accessible, policy_refusals
 from tests.e2e.scenes import ensure_grant, give_consent, person, withdraw_consent
+from tests.sample_files import PDF
 
 pytestmark = pytest.mark.e2e
 
@@ -111,6 +112,12 @@ class Walk:
                 f"reaching past it: {self.page.evaluate(OVERFLOWING)}"
             )
         self.checked.append(state)
+
+    def attach(self, name: str, content: bytes) -> None:
+        """Choose a file as a person does: the button opens the file picker."""
+        with self.page.expect_file_chooser() as chooser:
+            self.page.get_by_role("button", name=self.t("attachments.add")).click()
+        chooser.value.set_files(files=[{"name": name, "mimeType": "application/pdf", "buffer": content}])
 
     def log_in(self, member: CastMember) -> None:
         self.page.get_by_role("main").get_by_role("link", name=self.t("shell.log_in")).click()
@@ -204,6 +211,14 @@ def walk_karis_messages(walk: Walk) -> None:
     walk.check(
         "new message without topic and text", page.get_by_text(walk.t("messages.problem.topic_missing"))
     )
+    walk.attach("Medisinliste.pdf", PDF)
+    walk.check("a file attached", page.get_by_text(walk.t("attachments.added", name="Medisinliste.pdf")))
+    walk.attach("brev.pdf", b"MZ not a document")
+    walk.check("a file refused", page.get_by_role("alert").filter(has_text="brev.pdf"))
+    page.get_by_role("button", name=walk.t("attachments.remove_label", name="Medisinliste.pdf")).click()
+    removed = page.get_by_text(walk.t("attachments.removed", name="Medisinliste.pdf"))
+    expect(removed).to_be_focused()
+    walk.check("a file removed", removed)
 
 
 def walk_karis_appointments(walk: Walk) -> None:

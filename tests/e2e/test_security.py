@@ -174,14 +174,19 @@ def test_state_changing_routes_refuse_requests_from_another_site(
         async with httpx.AsyncClient() as http:
             cookie = await log_in_over_http(http, portal_url, KARI.national_id)
             from_evil = {"Cookie": cookie, "Origin": EVIL, "Referer": f"{EVIL}/side"}
-            answers = [
-                await http.post(f"{portal_url}{routes.AUTH_LOGOUT}", headers=from_evil),
-                await http.post(f"{portal_url}/_upload", headers=from_evil, files={"files": ("a.pdf", PDF)}),
-                await http.post(
-                    f"{portal_url}/auth/backchannel-logout", headers=from_evil, data={"logout_token": "x"}
-                ),
-                await http.post(f"{portal_url}/api/v1/messages", headers=from_evil, json={}),
-            ]
+            # Each on a connection of its own: a refused request may end its connection, and a POST sent on
+            # a connection the server is closing is lost on the way (httpx does not send a POST twice).
+            async with httpx.AsyncClient(limits=httpx.Limits(max_keepalive_connections=0)) as forger:
+                answers = [
+                    await forger.post(f"{portal_url}{routes.AUTH_LOGOUT}", headers=from_evil),
+                    await forger.post(
+                        f"{portal_url}/_upload", headers=from_evil, files={"files": ("a.pdf", PDF)}
+                    ),
+                    await forger.post(
+                        f"{portal_url}/auth/backchannel-logout", headers=from_evil, data={"logout_token": "x"}
+                    ),
+                    await forger.post(f"{portal_url}/api/v1/messages", headers=from_evil, json={}),
+                ]
             # Kari is still logged in: nothing above ended her session.
             still = EventSocket(portal_url, cookie)
             seen = await still.open(routes.MY_PAGE)

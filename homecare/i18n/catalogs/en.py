@@ -102,7 +102,7 @@ TEXT: dict[str, str] = {
     "sessions.started": "Logged in {moment}",
     "sessions.last_active": "Last active {moment}",
     "sessions.end": "Log this one out",
-    "sessions.end_label": "Log out the login from {browser}",
+    "sessions.end_label": "Log this one out: {browser}",
     "sessions.ended": "The login has been logged out.",
     "sessions.not_found": "The login was not found. It may already have been logged out.",
     "sessions.only_this": "You are not logged in anywhere else.",

@@ -100,7 +100,7 @@ TEXT: dict[str, str] = {
     "sessions.started": "Logget inn {moment}",
     "sessions.last_active": "Sist aktiv {moment}",
     "sessions.end": "Logg ut denne",
-    "sessions.end_label": "Logg ut innloggingen fra {browser}",
+    "sessions.end_label": "Logg ut denne: {browser}",
     "sessions.ended": "Innloggingen er logget ut.",
     "sessions.not_found": "Fant ikke innloggingen. Den kan allerede være logget ut.",
     "sessions.only_this": "Du er ikke logget inn noe annet sted.",

@@ -100,7 +100,7 @@ TEXT: dict[str, str] = {
     "sessions.started": "Logga inn {moment}",
     "sessions.last_active": "Sist aktiv {moment}",
     "sessions.end": "Logg ut denne",
-    "sessions.end_label": "Logg ut innlogginga frå {browser}",
+    "sessions.end_label": "Logg ut denne: {browser}",
     "sessions.ended": "Innlogginga er logga ut.",
     "sessions.not_found": "Fann ikkje innlogginga. Ho kan alt vere logga ut.",
     "sessions.only_this": "Du er ikkje logga inn nokon annan stad.",
