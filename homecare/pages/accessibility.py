@@ -26,8 +26,7 @@ def accessibility_page() -> rx.Component:
             "accessibility.known_title",
             rx.el.ul(
                 rx.el.li(t("accessibility.known_sami")),
-                rx.el.li(t("accessibility.known_dark")),
-                rx.el.li(t("accessibility.known_keyboard")),
+                rx.el.li(t("accessibility.known_assistive")),
                 class_name="hc-list",
             ),
         ),

@@ -2,13 +2,15 @@
 nothing scrolls sideways.
 
 In Bokmål and English, on a phone (375 px) and a desktop (1280 px); in Bokmål also at 200 % zoom of a
-1280 px window (640 CSS px at two device pixels each, which is what the browser's zoom does) and at 320 px,
-where the content must reflow (WCAG 1.4.4 and 1.4.10). The states: the public pages and a search that finds
-nothing; the front page, the inbox, a thread, a long and an empty inbox, a new message and a reply with form
-errors, the appointments with a cancellation and a request for a new time open (with their errors), the past
-visits, the notification set-up with an error, the powers of attorney with the grant form's errors, the
-usage log, the logins, the terms, choosing a person and acting for someone, and a municipality that does
-not take part. The strings come from the catalogs, so the same walk runs in each language.
+1280 px window (640 CSS px at two device pixels each, which is what the browser's zoom does), at 320 px,
+where the content must reflow (WCAG 1.4.4 and 1.4.10), and on a phone that asks for dark colours.
+
+The states: the public pages and a search that finds nothing; the front page, the inbox, a thread, a long
+and an empty inbox, a new message and a reply with form errors, a file attached, refused and removed, the
+appointments with a cancellation and a request for a new time open (with their errors), the past visits,
+the notification set-up with an error, the powers of attorney with the grant form's errors, the usage log,
+the logins, the terms, choosing a person and acting for someone, and a municipality that does not take
+part. The strings come from the catalogs, so the same walk runs in each language.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Literal
 
 import pytest
 from playwright.sync_api import Browser, Locator, expect
@@ -51,6 +54,7 @@ class Window:
     width: int
     height: int
     scale: float = 1
+    colours: Literal["light", "dark"] = "light"
 
 
 WINDOWS = {
@@ -58,6 +62,7 @@ WINDOWS = {
     "desktop": Window(1280, 900),
     "desktop-zoom-200": Window(640, 450, 2),
     "reflow-320": Window(320, 640),
+    "phone-dark": Window(375, 812, colours="dark"),
 }
 WALKS = [
     ("nb", "phone"),
@@ -66,6 +71,7 @@ WALKS = [
     ("en", "desktop"),
     ("nb", "desktop-zoom-200"),
     ("nb", "reflow-320"),
+    ("nb", "phone-dark"),
 ]
 
 
@@ -77,6 +83,7 @@ class Walk:
         self.context = browser.new_context(
             viewport={"width": window.width, "height": window.height},
             device_scale_factor=window.scale,
+            color_scheme=window.colours,
             locale="nb-NO",
             base_url=portal_url,
         )
