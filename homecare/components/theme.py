@@ -6,6 +6,7 @@ import json
 import re
 from typing import Any
 
+from reflex.compiler.utils import resolve_path_of_web_dir
 from reflex.plugins import Plugin
 
 from homecare.components.dark_mode import LIGHT_COLOURS
@@ -58,6 +59,7 @@ _ANCHOR = re.compile(r"export default defineConfig\(\(config\) => \(\{\n")
 # (postcss-import, autoprefixer): PostCSS settings inline in vite.config.js would make Vite ignore that
 # file, and so leave them out.
 COLOUR_VARIABLES_PLUGIN = "homecare-colour-variables.js"
+POSTCSS_CONFIG = "postcss.config.js"
 _COLOUR_VARIABLES_JS = r"""// Written by homecare/components/theme.py on every compile.
 const COLOURS = new Set(/* colours */);
 const NAMED = { black: "000000", white: "ffffff" };
@@ -151,4 +153,7 @@ class DesignSystemPlugin(Plugin):
         context["add_modify_task"]("vite.config.js", patch_vite_config)
         context["add_save_task"](global_stylesheet)
         context["add_save_task"](colour_variables_plugin)
-        context["add_modify_task"]("postcss.config.js", patch_postcss_config)
+        # Reflex writes postcss.config.js when it sets up .web for a build; an app compiled without a build
+        # (the integration tests start the ASGI app) has none, and nothing of it would be used anyway.
+        if resolve_path_of_web_dir(POSTCSS_CONFIG).exists():
+            context["add_modify_task"](POSTCSS_CONFIG, patch_postcss_config)
