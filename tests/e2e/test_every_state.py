@@ -258,6 +258,7 @@ def walk_karis_appointments(walk: Walk) -> None:
 def walk_karis_own_pages(walk: Walk) -> None:
     page = walk.page
     page.get_by_text(KARI.full_name, exact=True).first.click()  # the profile menu
+    walk.check("the profile menu open", page.get_by_role("link", name=walk.t("setup.title")))
     page.get_by_role("link", name=walk.t("setup.title")).click()
     walk.check("notification set-up", walk.heading("setup.title"))
     mobile = page.get_by_label(walk.t("setup.mobile_label"))
