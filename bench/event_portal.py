@@ -180,7 +180,12 @@ def _running(
                 "postgres-redis needs a Redis server: --redis-url or HOMECARE_TEST_REDIS_URL "
                 "(source scripts/test_servers.sh; start_test_servers)"
             )
-        environment |= {"REFLEX_REDIS_URL": redis_url, "GRANIAN_WORKERS": str(workers)}
+        # As scripts/run --prod runs it: logs as JSON lines (Reflex's own too, which are cheaper so).
+        environment |= {
+            "REFLEX_REDIS_URL": redis_url,
+            "GRANIAN_WORKERS": str(workers),
+            "REFLEX_LOG_JSON": "true",
+        }
         description = f"{workers} workers, Redis state manager, PostgreSQL"
     _prepare_database(database_url, environment, users)
 

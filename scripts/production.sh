@@ -137,7 +137,8 @@ run_production() {
   say "Starting the backend on 127.0.0.1:$BACKEND_PORT with $workers workers"
   # nginx is the one proxy in front: the client's address is the last it adds to X-Forwarded-For.
   # A backend that dies is started again (as systemd's Restart=always would): the pages connect again.
-  HOMECARE_DISPATCHER_IN_APP=0 GRANIAN_WORKERS="$workers" REFLEX_API_URL="$HOMECARE_PUBLIC_URL" \
+  # REFLEX_LOG_JSON: Reflex's own records (and anything else the workers print) as JSON lines too.
+  HOMECARE_DISPATCHER_IN_APP=0 GRANIAN_WORKERS="$workers" REFLEX_API_URL="$HOMECARE_PUBLIC_URL" REFLEX_LOG_JSON=true \
     HOMECARE_PROXY_HOPS="${HOMECARE_PROXY_HOPS:-1}" BACKEND_PORT="$BACKEND_PORT" setsid bash -c '
       while true; do
         reflex run --env prod --backend-only --backend-host 127.0.0.1 --backend-port "$BACKEND_PORT"

@@ -6,7 +6,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_
+from sqlalchemy import and_, bindparam
 from sqlmodel import Session, col, select, update
 
 from homecare.domain.national_id import NationalIdError, parse_national_id
@@ -108,26 +108,30 @@ def representatives(db: Session, subject_id: int, now: datetime) -> list[Person]
     return sorted(people.values(), key=lambda person: person.id or 0)
 
 
+# Built once (the access check asks this on every event of a representative): building the statement
+# costs more than running it.
+_COVERING_GRANTS = (
+    select(PowerOfAttorney.valid_from, PowerOfAttorney.valid_to, PowerOfAttorney.ended_at)
+    .join(
+        PowerOfAttorneyArea,
+        and_(
+            col(PowerOfAttorneyArea.power_of_attorney_id) == PowerOfAttorney.id,
+            col(PowerOfAttorneyArea.area) == PORTAL_AREA,
+        ),
+    )
+    .where(
+        PowerOfAttorney.grantor_id == bindparam("subject_id"),
+        PowerOfAttorney.grantee_id == bindparam("actor_id"),
+        col(PowerOfAttorney.ended_at).is_(None),
+    )
+)
+
+
 def may_represent(db: Session, *, actor_id: int, subject_id: int, now: datetime) -> bool:
     """Whether the actor may act for the subject now: themself, or by a grant in force covering the portal."""
     if actor_id == subject_id:
         return True
-    # One statement: the access check asks this on every event of a representative.
-    covering = db.exec(
-        select(PowerOfAttorney.valid_from, PowerOfAttorney.valid_to, PowerOfAttorney.ended_at)
-        .join(
-            PowerOfAttorneyArea,
-            and_(
-                col(PowerOfAttorneyArea.power_of_attorney_id) == PowerOfAttorney.id,
-                col(PowerOfAttorneyArea.area) == PORTAL_AREA,
-            ),
-        )
-        .where(
-            PowerOfAttorney.grantor_id == subject_id,
-            PowerOfAttorney.grantee_id == actor_id,
-            col(PowerOfAttorney.ended_at).is_(None),
-        )
-    ).all()
+    covering = db.exec(_COVERING_GRANTS, params={"subject_id": subject_id, "actor_id": actor_id}).all()
     today = now.astimezone(OSLO).date()
     return any(
         is_in_force(valid_from=valid_from, valid_to=valid_to, ended_at=ended_at, now=now, today=today)

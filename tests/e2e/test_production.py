@@ -7,6 +7,7 @@ nginx over https, forwards the app's routes and the websocket, and a person logs
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import shlex
@@ -244,6 +245,17 @@ def test_the_frontend_and_the_apps_routes_come_through_nginx(production: str) ->
         assert "homecare_outbox" in scraped.text
         assert client.get("/api/v1/openapi.json").json()["openapi"].startswith("3.")
         assert client.get("/api/v1/service-units").status_code == 401
+
+
+def test_the_backend_logs_json_lines_reflexs_own_records_too(checkout: Path, production: str) -> None:
+    records = [
+        json.loads(line)
+        for line in (checkout / "production.log").read_text(errors="replace").splitlines()
+        if line.startswith("{")
+    ]
+    started = [record for record in records if record.get("logger", "").startswith("reflex")]
+    assert started, "Reflex's own records are JSON lines (REFLEX_LOG_JSON), not coloured text"
+    assert all({"level", "message"} <= record.keys() for record in records)
 
 
 def test_a_person_logs_in_and_reads_messages_through_the_proxy(browser: Browser, production: str) -> None:
