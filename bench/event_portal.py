@@ -180,11 +180,13 @@ def _running(
                 "postgres-redis needs a Redis server: --redis-url or HOMECARE_TEST_REDIS_URL "
                 "(source scripts/test_servers.sh; start_test_servers)"
             )
-        # As scripts/run --prod runs it: logs as JSON lines (Reflex's own too, which are cheaper so).
+        # As scripts/run --prod runs it: logs as JSON lines (Reflex's own too, which are cheaper so), and
+        # the opportunistic lock (REFLEX_OPLOCK_ENABLED=false in the environment measures without it).
         environment |= {
             "REFLEX_REDIS_URL": redis_url,
             "GRANIAN_WORKERS": str(workers),
             "REFLEX_LOG_JSON": "true",
+            "REFLEX_OPLOCK_ENABLED": os.environ.get("REFLEX_OPLOCK_ENABLED", "true"),
         }
         description = f"{workers} workers, Redis state manager, PostgreSQL"
     _prepare_database(database_url, environment, users)

@@ -105,8 +105,9 @@ def portal_url(
     }
     (folder / "metrics").mkdir()
     if redis_url := os.environ.get("HOMECARE_TEST_REDIS_URL"):
-        # As in production: two workers that keep the pages' state in Redis, so any event may meet either.
-        env |= {"REFLEX_REDIS_URL": redis_url, "GRANIAN_WORKERS": "2"}
+        # As in production (scripts/production.sh): two workers that keep the pages' state in Redis, so any
+        # event may meet either, each holding a page's state for a few seconds after its events.
+        env |= {"REFLEX_REDIS_URL": redis_url, "GRANIAN_WORKERS": "2", "REFLEX_OPLOCK_ENABLED": "true"}
     log = folder / "portal.log"
     with log.open("wb") as output:
         process = subprocess.Popen(

@@ -374,6 +374,10 @@ def test_after_a_redis_restart_the_person_is_still_logged_in(browser: Browser, p
         page.context.close()
 
 
+# How long a worker keeps a page's state before writing it to Redis: Reflex's default, half its lock's 10 s.
+OPLOCK_HOLD_SECONDS = 5
+
+
 def _backend_processes(checkout: Path) -> list[psutil.Process]:
     """The trial's backend, `reflex run --backend-only` and its workers (not the loop that restarts it)."""
     found: list[psutil.Process] = []
@@ -403,6 +407,10 @@ def test_a_backend_killed_while_ingrid_writes_comes_back_and_nothing_is_lost(
         page.get_by_role("link", name="Question about medication").click()
         text = "Vi er hjemme hele dagen på fredag."
         page.get_by_label("Melding", exact=True).fill(text)
+        # A worker writes a page's state to Redis when its hold on it ends (REFLEX_OPLOCK_ENABLED, 5 s): a
+        # person writes for longer than that, a test does not. Killed sooner, the page would find the state
+        # from before "Velg Kari Nordmann", and be told that the person was changed in another window.
+        page.wait_for_timeout(OPLOCK_HOLD_SECONDS * 1000 + 1000)
 
         backend = _backend_processes(checkout)
         assert backend, "the trial's backend is running"
