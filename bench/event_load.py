@@ -184,7 +184,7 @@ def _percentiles(samples: list[float]) -> tuple[str, str, str]:
     return f"{cuts[49] * 1000:.1f}", f"{cuts[94] * 1000:.1f}", f"{cuts[98] * 1000:.1f}"
 
 
-def table(result: RunResult, portal: Portal) -> str:
+def table(result: RunResult, portal: Portal, logged_errors: list[str]) -> str:
     """The run as Markdown: one row per event, then the totals."""
     recorder = result.recorder
     lines = [
@@ -216,6 +216,9 @@ def table(result: RunResult, portal: Portal) -> str:
         f"- load average (1, 5, 15 min) before → after the window: {load}",
         *_memory_lines(result.memory),
     ]
+    if logged_errors:
+        first = logged_errors[0][:400]
+        lines.append(f"- errors in the portal's log during the run: {len(logged_errors)}; the first: {first}")
     lines += [f"- {count} times: {problem}" for problem, count in recorder.problems.most_common(12)]
     lines += [
         f"- before the window, {count} times: {problem}"
@@ -279,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
         url = arguments.portal.rstrip("/")
         port = urlsplit(url).port or 80
         context = nullcontext(Portal(url, f"the portal at {url}", processes_listening_on(port)))
-    failed = False
+    failed, errors_before = False, 0
     with context as portal:
         for users in arguments.users:
             result = asyncio.run(
@@ -288,10 +291,16 @@ def main(argv: list[str] | None = None) -> int:
                     login_concurrency=arguments.login_concurrency, settle=arguments.settle,
                 )
             )  # fmt: skip
-            print(table(result, portal), "\n", flush=True)
+            # The log is the whole invocation's: this run's errors are the ones after the runs before.
+            logged_so_far = portal.logged_errors()
+            logged_errors, errors_before = logged_so_far[errors_before:], len(logged_so_far)
+            print(table(result, portal, logged_errors), "\n", flush=True)
             recorder = result.recorder
             errors = (
-                any(recorder.errors.values()) or bool(recorder.problems_before) or result.logged_in < users
+                any(recorder.errors.values())
+                or bool(recorder.problems_before)
+                or result.logged_in < users
+                or bool(logged_errors)
             )
             if errors and portal.log:
                 print(f"The end of the portal's log:\n{portal.log_tail()}", file=sys.stderr)

@@ -56,6 +56,17 @@ class Portal:
     def log_tail(self, characters: int = 6000) -> str:
         return self.log.read_text(errors="replace")[-characters:] if self.log else ""
 
+    def logged_errors(self) -> list[str]:
+        """The errors the portal has logged so far (a state write refused, an event that failed): JSON records
+        at level error, or a traceback's first line in a plain log."""
+        if not self.log:
+            return []
+        return [
+            line
+            for line in self.log.read_text(errors="replace").splitlines()
+            if '"level": "error"' in line or line.startswith(("ERROR", "Traceback (most recent call last)"))
+        ]
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -187,6 +198,7 @@ def _running(
             "GRANIAN_WORKERS": str(workers),
             "REFLEX_LOG_JSON": "true",
             "REFLEX_OPLOCK_ENABLED": os.environ.get("REFLEX_OPLOCK_ENABLED", "true"),
+            "REFLEX_OPLOCK_HOLD_TIME": os.environ.get("REFLEX_OPLOCK_HOLD_TIME", "2s"),
         }
         description = f"{workers} workers, Redis state manager, PostgreSQL"
     _prepare_database(database_url, environment, users)

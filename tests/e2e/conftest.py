@@ -107,7 +107,12 @@ def portal_url(
     if redis_url := os.environ.get("HOMECARE_TEST_REDIS_URL"):
         # As in production (scripts/production.sh): two workers that keep the pages' state in Redis, so any
         # event may meet either, each holding a page's state for a few seconds after its events.
-        env |= {"REFLEX_REDIS_URL": redis_url, "GRANIAN_WORKERS": "2", "REFLEX_OPLOCK_ENABLED": "true"}
+        env |= {
+            "REFLEX_REDIS_URL": redis_url,
+            "GRANIAN_WORKERS": "2",
+            "REFLEX_OPLOCK_ENABLED": "true",
+            "REFLEX_OPLOCK_HOLD_TIME": "2s",
+        }
     log = folder / "portal.log"
     with log.open("wb") as output:
         process = subprocess.Popen(

@@ -374,8 +374,8 @@ def test_after_a_redis_restart_the_person_is_still_logged_in(browser: Browser, p
         page.context.close()
 
 
-# How long a worker keeps a page's state before writing it to Redis: Reflex's default, half its lock's 10 s.
-OPLOCK_HOLD_SECONDS = 5
+# How long a worker keeps a page's state before writing it to Redis (scripts/production.sh).
+OPLOCK_HOLD_SECONDS = 2
 
 
 def _backend_processes(checkout: Path) -> list[psutil.Process]:
@@ -407,7 +407,7 @@ def test_a_backend_killed_while_ingrid_writes_comes_back_and_nothing_is_lost(
         page.get_by_role("link", name="Question about medication").click()
         text = "Vi er hjemme hele dagen på fredag."
         page.get_by_label("Melding", exact=True).fill(text)
-        # A worker writes a page's state to Redis when its hold on it ends (REFLEX_OPLOCK_ENABLED, 5 s): a
+        # A worker writes a page's state to Redis when its hold on it ends (REFLEX_OPLOCK_HOLD_TIME, 2 s): a
         # person writes for longer than that, a test does not. Killed sooner, the page would find the state
         # from before "Velg Kari Nordmann", and be told that the person was changed in another window.
         page.wait_for_timeout(OPLOCK_HOLD_SECONDS * 1000 + 1000)
