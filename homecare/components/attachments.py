@@ -6,6 +6,7 @@ import reflex as rx
 from reflex.components.react_router.dom import ReactRouterLink
 
 from homecare.components import design_system as ds
+from homecare.components.layout import notice_line
 from homecare.domain.attachments import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, PICKER_EXTENSIONS
 from homecare.state.i18n import t
 from homecare.state.messages import AttachmentRow, MessagesState, attachment_notice_id
@@ -96,14 +97,7 @@ def attachment_picker(state: type[MessagesState], upload_id: str) -> rx.Componen
             role="alert",
             class_name="hc-attachment-errors",
         ),
-        rx.el.p(
-            state.attachment_notice,
-            id=attachment_notice_id(upload_id),
-            tab_index=-1,
-            role="status",
-            aria_live="polite",
-            class_name="hc-summary",
-        ),
+        notice_line(state.attachment_notice, attachment_notice_id(upload_id)),
         aria_labelledby=heading_id,
         class_name="hc-attachment-picker",
     )

@@ -240,6 +240,14 @@ def footer() -> rx.Component:
     )
 
 
+def notice_line(text: rx.Var[str], element_id: str) -> rx.Component:
+    """A line saying what just happened, announced (a status region) and able to take the focus when the
+    button that did it is gone (state/focus.py)."""
+    return rx.el.p(
+        text, id=element_id, tab_index=-1, role="status", aria_live="polite", class_name="hc-summary"
+    )
+
+
 def page_title(key: str) -> rx.Component:
     """The page's heading. Every page's title is in every language's catalog, also where the rest of the
     page falls back to Bokmål (i18n.PARTIAL_PAGES), so it carries the chosen language of its own."""

@@ -7,7 +7,7 @@ import reflex as rx
 from homecare import routes
 from homecare.components import design_system as ds
 from homecare.components.document import FocusRequest
-from homecare.components.layout import page_layout, page_title
+from homecare.components.layout import notice_line, page_layout, page_title
 from homecare.domain.power_of_attorney import PORTAL_AREA, ServiceArea
 from homecare.state.i18n import t
 from homecare.state.powers_of_attorney import (
@@ -200,14 +200,7 @@ def powers_of_attorney_page() -> rx.Component:
         page_title("poa.title"),
         rx.el.p(t("poa.intro"), class_name="hc-lead"),
         FocusRequest.create(target=State.focus_target, request=State.focus_request),
-        rx.el.p(
-            State.confirmation,
-            id=NOTICE_ID,
-            tab_index=-1,
-            role="status",
-            aria_live="polite",
-            class_name="hc-summary",
-        ),
+        notice_line(State.confirmation, NOTICE_ID),
         rx.cond(
             State.loaded,
             rx.cond(

@@ -7,7 +7,7 @@ import reflex as rx
 from homecare import routes
 from homecare.components import design_system as ds
 from homecare.components.document import FocusRequest
-from homecare.components.layout import page_layout, page_title
+from homecare.components.layout import notice_line, page_layout, page_title
 from homecare.state.i18n import t
 from homecare.state.sessions_page import NOTICE_ID, SessionRow, SessionsState
 
@@ -41,14 +41,7 @@ def sessions_page() -> rx.Component:
         page_title("sessions.title"),
         rx.el.p(t("sessions.intro"), class_name="hc-lead"),
         FocusRequest.create(target=SessionsState.focus_target, request=SessionsState.focus_request),
-        rx.el.p(
-            SessionsState.notice,
-            id=NOTICE_ID,
-            tab_index=-1,
-            role="status",
-            aria_live="polite",
-            class_name="hc-summary",
-        ),
+        notice_line(SessionsState.notice, NOTICE_ID),
         rx.el.ul(rx.foreach(SessionsState.rows, _session), class_name="hc-session-list"),
         rx.cond(SessionsState.rows.length() == 1, rx.el.p(t("sessions.only_this"))),
     )

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -149,7 +150,14 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 @pytest.fixture(params=list(VIEWPORTS), ids=list(VIEWPORTS))
 def page(browser: Browser, request: pytest.FixtureRequest, portal_url: str) -> Iterator[Page]:
     """A fresh browser (no remembered language) at phone or desktop size."""
-    context = browser.new_context(viewport=VIEWPORTS[request.param], locale="nb-NO", base_url=portal_url)
+    yield from watched_page(browser, portal_url, request.param)
+
+
+def watched_page(browser: Browser, portal_url: str, viewport: str, **options: Any) -> Iterator[Page]:
+    """A page in a browser of its own that must not break its Content-Security-Policy until it is closed."""
+    context = browser.new_context(
+        viewport=VIEWPORTS[viewport], locale="nb-NO", base_url=portal_url, **options
+    )
     context.set_default_timeout(15_000)
     page = context.new_page()
     refused = policy_refusals(page)

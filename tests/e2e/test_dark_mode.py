@@ -13,7 +13,7 @@ from homecare import routes
 from homecare.components.dark_mode import contrast, normalise_hex, relative_luminance
 from homecare.services.demo_cast import KARI
 from homecare.settings import PROJECT_ROOT
-from tests.e2e.conftest import VIEWPORTS, assert_accessible, policy_refusals
+from tests.e2e.conftest import VIEWPORTS, assert_accessible, watched_page
 from tests.e2e.scenes import give_consent, log_in
 
 pytestmark = pytest.mark.e2e
@@ -65,15 +65,7 @@ def open_page(page: Page, route: str, heading: str) -> None:
 @pytest.fixture(params=list(VIEWPORTS), ids=list(VIEWPORTS))
 def dark_page(browser: Browser, request: pytest.FixtureRequest, portal_url: str) -> Iterator[Page]:
     """A fresh browser whose system asks for a dark colour scheme, at phone or desktop size."""
-    context = browser.new_context(
-        viewport=VIEWPORTS[request.param], locale="nb-NO", base_url=portal_url, color_scheme="dark"
-    )
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    refused = policy_refusals(page)
-    yield page
-    context.close()
-    assert refused == [], "the page broke its Content-Security-Policy"
+    yield from watched_page(browser, portal_url, request.param, color_scheme="dark")
 
 
 @pytest.fixture
