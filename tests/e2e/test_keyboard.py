@@ -16,7 +16,7 @@ from homecare import routes
 from homecare.domain.notifications import NotificationLevel
 from homecare.domain.visits import DEFAULT_CANCEL_CUTOFF, VisitStatus
 from homecare.models import CitizenEvent, HomeVisit, Message, NotificationPreference
-from homecare.services.demo_cast import INGRID, KARI, NORA
+from homecare.services.demo_cast import INGRID, KARI, NORA, CastMember
 from tests.e2e.scenes import end_grants, ensure_grant, give_consent, person
 from tests.e2e.test_appointments import set_deadline
 
@@ -83,14 +83,19 @@ def press(page: Page, target: Locator, key: str = "Enter") -> None:
     page.keyboard.press(key)
 
 
-def test_ingrid_logs_in_acts_for_kari_and_replies_with_the_keyboard_only(
-    page: Page, portal_database: Engine
-) -> None:
+def log_in_with_the_keyboard(page: Page, member: CastMember) -> None:
+    """From the front page through the development login to the person's front page, with Enter only."""
     page.goto(routes.HOME)
     press(page, page.get_by_role("main").get_by_role("link", name="Logg inn"))
     expect(page.get_by_role("heading", name="Utviklingsinnlogging")).to_be_visible()
-    press(page, page.get_by_role("button", name=INGRID.full_name))
-    expect(page.get_by_role("heading", level=1, name=f"Hei, {INGRID.full_name}")).to_be_visible()
+    press(page, page.get_by_role("button", name=member.full_name))
+    expect(page.get_by_role("heading", level=1, name=f"Hei, {member.full_name}")).to_be_visible()
+
+
+def test_ingrid_logs_in_acts_for_kari_and_replies_with_the_keyboard_only(
+    page: Page, portal_database: Engine
+) -> None:
+    log_in_with_the_keyboard(page, INGRID)
 
     press(page, page.get_by_role("navigation").get_by_role("link", name="Bytt person"))
     press(page, page.get_by_role("button", name="Velg Kari Nordmann"))
@@ -111,10 +116,7 @@ def test_ingrid_logs_in_acts_for_kari_and_replies_with_the_keyboard_only(
 def test_kari_cancels_a_visit_with_the_keyboard_and_the_focus_follows_each_step(
     page: Page, cancellable_until_the_visit: None
 ) -> None:
-    page.goto(routes.HOME)
-    press(page, page.get_by_role("main").get_by_role("link", name="Logg inn"))
-    press(page, page.get_by_role("button", name=KARI.full_name))
-    expect(page.get_by_role("heading", level=1, name=f"Hei, {KARI.full_name}")).to_be_visible()
+    log_in_with_the_keyboard(page, KARI)
     press(page, page.get_by_role("navigation").get_by_role("link", name="Timeavtaler"))
     expect(page.get_by_role("heading", name="I morgen")).to_be_visible()
     tomorrow = page.locator("section", has=page.get_by_role("heading", name="I morgen", exact=True))
@@ -143,10 +145,7 @@ def nothing_from_kari_to_nora(portal_database: Engine) -> Iterator[None]:
 def test_kari_grants_and_ends_a_power_of_attorney_with_the_keyboard(
     page: Page, nothing_from_kari_to_nora: None
 ) -> None:
-    page.goto(routes.HOME)
-    press(page, page.get_by_role("main").get_by_role("link", name="Logg inn"))
-    press(page, page.get_by_role("button", name=KARI.full_name))
-    expect(page.get_by_role("heading", level=1, name=f"Hei, {KARI.full_name}")).to_be_visible()
+    log_in_with_the_keyboard(page, KARI)
     press(page, page.get_by_role("navigation").get_by_role("link", name="Fullmakter"))
     expect(page.get_by_role("heading", level=1, name="Fullmakter")).to_be_visible()
 
@@ -198,10 +197,7 @@ def ingrids_set_up_kept(portal_database: Engine) -> Iterator[None]:
 def test_ingrid_changes_her_notification_set_up_with_the_keyboard(
     page: Page, portal_database: Engine, ingrids_set_up_kept: None
 ) -> None:
-    page.goto(routes.HOME)
-    press(page, page.get_by_role("main").get_by_role("link", name="Logg inn"))
-    press(page, page.get_by_role("button", name=INGRID.full_name))
-    expect(page.get_by_role("heading", level=1, name=f"Hei, {INGRID.full_name}")).to_be_visible()
+    log_in_with_the_keyboard(page, INGRID)
     # The profile menu is a disclosure: Enter opens it.
     press(page, page.get_by_role("banner").locator("summary", has_text=INGRID.full_name))
     press(page, page.get_by_role("link", name="Kontaktinformasjon og varseloppsett"))
