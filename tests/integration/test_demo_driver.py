@@ -56,12 +56,19 @@ def test_the_driver_completes_karis_visit_replies_to_her_and_moves_pers_visit(
         ).first()
         assert pers_next is not None
         was = pers_next.starts_at
-    # Kari's seeded visit for today may lie ahead or behind; one within twelve hours makes the scene certain.
+    # Kari's seeded visits for today may lie ahead or behind. The driver completes the visit that began last:
+    # this one begins after any seeded visit that has begun (one that began 08:00 failed this test at 08:05).
+    now = utc_now()
     with Session(cast_engine) as db:
+        begun = db.exec(
+            select(HomeVisit.starts_at).where(HomeVisit.subject_id == kari.id, HomeVisit.starts_at <= now)
+        ).all()
+        after_them = [moment + timedelta(microseconds=1) for moment in begun]
+        starts_at = max([now - timedelta(minutes=10), *after_them])
         db.add(
             HomeVisit(
                 subject_id=kari.id or 0, service_unit_id=kari.service_unit_id or 0, external_id="demo-now",
-                starts_at=utc_now() - timedelta(minutes=10), ends_at=utc_now() + timedelta(minutes=20),
+                starts_at=starts_at, ends_at=now + timedelta(minutes=20),
                 service_type="home_nursing", staff_name="Line Hansen",
             )  # type: ignore[arg-type]
         )  # fmt: skip
