@@ -43,6 +43,8 @@ from bench.load_cast import load_pairs
 
 # Sockets per user: the websocket, and during the login the HTTP connections to the portal and the provider.
 FILES_PER_USER = 4
+# Reflex's lock expiry (10 s) and a margin: a held state is written by then, or its write was refused.
+LATE_WRITES_SECONDS = 12
 
 
 # The resident memory (MB) of each portal process: (seconds into the window, {pid: MB}).
@@ -291,7 +293,11 @@ def main(argv: list[str] | None = None) -> int:
                     login_concurrency=arguments.login_concurrency, settle=arguments.settle,
                 )
             )  # fmt: skip
-            # The log is the whole invocation's: this run's errors are the ones after the runs before.
+            # A worker writes the states it holds when its hold ends, and a write refused because the lock
+            # had expired by then (Reflex's, 10 s) is logged only then: wait that long before reading. The
+            # log is the whole invocation's: this run's errors are the ones after the runs before.
+            if portal.log:
+                time.sleep(LATE_WRITES_SECONDS)
             logged_so_far = portal.logged_errors()
             logged_errors, errors_before = logged_so_far[errors_before:], len(logged_so_far)
             print(table(result, portal, logged_errors), "\n", flush=True)

@@ -64,7 +64,9 @@ class Portal:
         return [
             line
             for line in self.log.read_text(errors="replace").splitlines()
-            if '"level": "error"' in line or line.startswith(("ERROR", "Traceback (most recent call last)"))
+            if '"level": "error"' in line
+            or '"level": "critical"' in line
+            or line.startswith(("ERROR", "CRITICAL", "Traceback (most recent call last)"))
         ]
 
 

@@ -13,12 +13,18 @@ from sqlmodel import Session, create_engine
 
 from homecare.settings import get_settings
 
+CONNECT_TIMEOUT_SECONDS = 5
+
 
 def make_engine(url: str) -> Engine:
     """Create an engine for `url`; for a SQLite file, make its folder and tune the connection."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+        # Events run their statements on the worker's event loop (state/session.py): a server that does not
+        # answer must not hold every page of the worker for long. A URL may set its own.
+        if "connect_timeout" not in parsed.query:
+            parsed = parsed.update_query_dict({"connect_timeout": str(CONNECT_TIMEOUT_SECONDS)})
+        return create_engine(parsed, pool_pre_ping=True, hide_parameters=True)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     # hide_parameters: an error logs the statement, never the values (message texts, addresses).

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -25,6 +24,7 @@ from homecare.services.messages import MessageView, Sent, inbox, open_thread, se
 from homecare.services.people import residence_of
 from homecare.services.usage_log import UsageAction
 from homecare.settings import get_settings
+from homecare.state.event_threads import in_thread
 from homecare.state.focus import FocusMixin
 from homecare.state.session import SessionState
 
@@ -162,7 +162,7 @@ class MessagesState(FocusMixin, SessionState):
     @rx.event
     async def add_attachments(self, files: list[rx.UploadFile]):
         """Files chosen for the message being written: each is checked, and kept as a draft or refused."""
-        uploads = await asyncio.to_thread(_read_uploads, files)
+        uploads = await in_thread(_read_uploads, files)
         if not uploads:
             # The browser refused every file itself (refuse_in_browser says why); leave its words standing.
             return None
@@ -178,7 +178,7 @@ class MessagesState(FocusMixin, SessionState):
             self.attachment_notice = self._tr("attachments.added", name=names) if added else ""
 
         # Checking, hashing and writing up to 50 MB would hold up every other connection on the event loop.
-        return await asyncio.to_thread(self._with_access, None, work)
+        return await in_thread(self._with_access, None, work)
 
     @rx.event
     def refuse_in_browser(self, rejected: list[dict]):

@@ -106,8 +106,8 @@ def portal_url(
     }
     (folder / "metrics").mkdir()
     if redis_url := os.environ.get("HOMECARE_TEST_REDIS_URL"):
-        # As in production (scripts/production.sh): two workers that keep the pages' state in Redis, so any
-        # event may meet either, each holding a page's state for a few seconds after its events.
+        # The pages' state as in production (scripts/production.sh): two workers that keep it in Redis, so
+        # any event may meet either, each holding a page's state for 2 s once it has taken it.
         env |= {
             "REFLEX_REDIS_URL": redis_url,
             "GRANIAN_WORKERS": "2",

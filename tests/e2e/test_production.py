@@ -55,6 +55,10 @@ METRICS_TOKEN = "trial-metrics-token-from-the-vault"
 START_TIMEOUT = 420
 
 
+# How long a worker keeps a page's state before writing it to Redis (scripts/production.sh).
+OPLOCK_HOLD_SECONDS = 2
+
+
 @pytest.fixture(scope="module")
 def checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A checkout of its own: the trial exports the frontend into it, apart from the other tests' portal."""
@@ -157,6 +161,8 @@ def production(
         "HOMECARE_WORKERS": "2",
         "HOMECARE_PROXY_HOPS": "1",
         "HOMECARE_DISPATCHERS": "1",
+        # scripts/run --prod's own default, pinned: the test that kills the backend waits for it.
+        "REFLEX_OPLOCK_HOLD_TIME": f"{OPLOCK_HOLD_SECONDS}s",
     }
     log = checkout / "production.log"
     with running_dev_idp(provider_settings) as issuer, log.open("wb") as output:
@@ -372,10 +378,6 @@ def test_after_a_redis_restart_the_person_is_still_logged_in(browser: Browser, p
         expect(page.get_by_role("banner").get_by_text(KARI.full_name)).to_be_visible()
     finally:
         page.context.close()
-
-
-# How long a worker keeps a page's state before writing it to Redis (scripts/production.sh).
-OPLOCK_HOLD_SECONDS = 2
 
 
 def _backend_processes(checkout: Path) -> list[psutil.Process]:

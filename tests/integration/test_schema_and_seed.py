@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlmodel import Session, SQLModel, func, select
 
-from homecare.db import make_engine
+from homecare.db import CONNECT_TIMEOUT_SECONDS, make_engine
 from homecare.domain.notifications import NotificationLevel
 from homecare.domain.time_zone import OSLO
 from homecare.domain.visits import ServiceType, VisitStatus
@@ -267,3 +267,10 @@ def test_a_naive_timestamp_is_refused(engine: Engine) -> None:
         )
         with pytest.raises(StatementError, match="naive datetime"):
             session.commit()
+
+
+def test_a_database_server_that_does_not_answer_gives_up_after_seconds() -> None:
+    engine = make_engine("postgresql+psycopg://homecare@db.example:5432/homecare")
+    assert engine.url.query["connect_timeout"] == str(CONNECT_TIMEOUT_SECONDS)
+    own = make_engine("postgresql+psycopg://homecare@db.example:5432/homecare?connect_timeout=2")
+    assert own.url.query["connect_timeout"] == "2"
