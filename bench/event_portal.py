@@ -193,14 +193,13 @@ def _running(
                 "postgres-redis needs a Redis server: --redis-url or HOMECARE_TEST_REDIS_URL "
                 "(source scripts/test_servers.sh; start_test_servers)"
             )
-        # As scripts/run --prod runs it: logs as JSON lines (Reflex's own too, which are cheaper so), and
-        # the opportunistic lock (REFLEX_OPLOCK_ENABLED=false in the environment measures without it).
+        # As scripts/run --prod runs it: logs as JSON lines (Reflex's own too, which are cheaper so).
+        # REFLEX_OPLOCK_ENABLED=true and REFLEX_OPLOCK_HOLD_TIME in the environment measure Reflex's
+        # opportunistic lock (docs/performance.md, fourth round).
         environment |= {
             "REFLEX_REDIS_URL": redis_url,
             "GRANIAN_WORKERS": str(workers),
             "REFLEX_LOG_JSON": "true",
-            "REFLEX_OPLOCK_ENABLED": os.environ.get("REFLEX_OPLOCK_ENABLED", "true"),
-            "REFLEX_OPLOCK_HOLD_TIME": os.environ.get("REFLEX_OPLOCK_HOLD_TIME", "2s"),
         }
         description = f"{workers} workers, Redis state manager, PostgreSQL"
     _prepare_database(database_url, environment, users)

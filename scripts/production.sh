@@ -138,11 +138,6 @@ run_production() {
   # nginx is the one proxy in front: the client's address is the last it adds to X-Forwarded-For.
   # A backend that dies is started again (as systemd's Restart=always would): the pages connect again.
   # REFLEX_LOG_JSON: Reflex's own records (and anything else the workers print) as JSON lines too.
-  # REFLEX_OPLOCK_ENABLED: a worker keeps a page's state and its lock in Redis for 2 s after an event, so the
-  # events of a navigation that follow it need no round trips to Redis (docs/performance.md). Reflex's own
-  # default hold, 5 s, came too near the lock's 10 s expiry when the workers were overloaded.
-  export REFLEX_OPLOCK_ENABLED="${REFLEX_OPLOCK_ENABLED:-true}"
-  export REFLEX_OPLOCK_HOLD_TIME="${REFLEX_OPLOCK_HOLD_TIME:-2s}"
   HOMECARE_DISPATCHER_IN_APP=0 GRANIAN_WORKERS="$workers" REFLEX_API_URL="$HOMECARE_PUBLIC_URL" REFLEX_LOG_JSON=true \
     HOMECARE_PROXY_HOPS="${HOMECARE_PROXY_HOPS:-1}" BACKEND_PORT="$BACKEND_PORT" setsid bash -c '
       while true; do

@@ -106,14 +106,8 @@ def portal_url(
     }
     (folder / "metrics").mkdir()
     if redis_url := os.environ.get("HOMECARE_TEST_REDIS_URL"):
-        # The pages' state as in production (scripts/production.sh): two workers that keep it in Redis, so
-        # any event may meet either, each holding a page's state for 2 s once it has taken it.
-        env |= {
-            "REFLEX_REDIS_URL": redis_url,
-            "GRANIAN_WORKERS": "2",
-            "REFLEX_OPLOCK_ENABLED": "true",
-            "REFLEX_OPLOCK_HOLD_TIME": "2s",
-        }
+        # As in production: two workers that keep the pages' state in Redis, so any event may meet either.
+        env |= {"REFLEX_REDIS_URL": redis_url, "GRANIAN_WORKERS": "2"}
     log = folder / "portal.log"
     with log.open("wb") as output:
         process = subprocess.Popen(

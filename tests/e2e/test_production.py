@@ -55,10 +55,6 @@ METRICS_TOKEN = "trial-metrics-token-from-the-vault"
 START_TIMEOUT = 420
 
 
-# How long a worker keeps a page's state before writing it to Redis (scripts/production.sh).
-OPLOCK_HOLD_SECONDS = 2
-
-
 @pytest.fixture(scope="module")
 def checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A checkout of its own: the trial exports the frontend into it, apart from the other tests' portal."""
@@ -161,8 +157,6 @@ def production(
         "HOMECARE_WORKERS": "2",
         "HOMECARE_PROXY_HOPS": "1",
         "HOMECARE_DISPATCHERS": "1",
-        # scripts/run --prod's own default, pinned: the test that kills the backend waits for it.
-        "REFLEX_OPLOCK_HOLD_TIME": f"{OPLOCK_HOLD_SECONDS}s",
     }
     log = checkout / "production.log"
     with running_dev_idp(provider_settings) as issuer, log.open("wb") as output:
@@ -409,10 +403,6 @@ def test_a_backend_killed_while_ingrid_writes_comes_back_and_nothing_is_lost(
         page.get_by_role("link", name="Question about medication").click()
         text = "Vi er hjemme hele dagen på fredag."
         page.get_by_label("Melding", exact=True).fill(text)
-        # A worker writes a page's state to Redis when its hold on it ends (REFLEX_OPLOCK_HOLD_TIME, 2 s): a
-        # person writes for longer than that, a test does not. Killed sooner, the page would find the state
-        # from before "Velg Kari Nordmann", and be told that the person was changed in another window.
-        page.wait_for_timeout(OPLOCK_HOLD_SECONDS * 1000 + 1000)
 
         backend = _backend_processes(checkout)
         assert backend, "the trial's backend is running"
