@@ -120,9 +120,9 @@ class AppointmentsState(FocusMixin, SessionState):
     _chosen_version: int = 0
 
     @rx.event
-    async def load(self):
+    def load(self):
         self.reset()
-        return await self._checked(UsageAction.READ_APPOINTMENTS, self._show)
+        return self._with_access(UsageAction.READ_APPOINTMENTS, self._show)
 
     def _show(self, db: Session, access: Access) -> None:
         now = utc_now()
@@ -220,35 +220,35 @@ class AppointmentsState(FocusMixin, SessionState):
     # Moving around: tabs, weeks, pages.
 
     @rx.event
-    async def show_upcoming(self):
+    def show_upcoming(self):
         self.tab, self.notice = UPCOMING, ""
-        return await self._checked(None, self._show)
+        return self._with_access(None, self._show)
 
     @rx.event
-    async def show_past(self):
+    def show_past(self):
         self.tab, self.page, self.notice = PAST, 0, ""
-        return await self._checked(None, self._show)
+        return self._with_access(None, self._show)
 
     @rx.event
-    async def next_week(self):
+    def next_week(self):
         self.week = min(self.week + 1, MAX_WEEKS_AHEAD)
-        return await self._checked(None, self._show)
+        return self._with_access(None, self._show)
 
     @rx.event
-    async def previous_week(self):
+    def previous_week(self):
         self.week = max(self.week - 1, 0)
-        return await self._checked(None, self._show)
+        return self._with_access(None, self._show)
 
     @rx.event
-    async def next_page(self):
+    def next_page(self):
         if (self.page + 1) * PAST_PAGE_SIZE < self.total:
             self.page += 1
-        return await self._checked(None, self._show)
+        return self._with_access(None, self._show)
 
     @rx.event
-    async def previous_page(self):
+    def previous_page(self):
         self.page = max(self.page - 1, 0)
-        return await self._checked(None, self._show)
+        return self._with_access(None, self._show)
 
     @rx.var
     def page_text(self) -> str:
@@ -262,7 +262,7 @@ class AppointmentsState(FocusMixin, SessionState):
     # Cancelling: a reason, then a confirmation.
 
     @rx.event
-    async def ask_cancel(self, public_id: str):
+    def ask_cancel(self, public_id: str):
         def work(db: Session, access: Access) -> rx.event.EventSpec | None:
             view = visit_view(db, access, public_id, utc_now())
             if view is None or view.cancel_problem is not None:
@@ -272,7 +272,7 @@ class AppointmentsState(FocusMixin, SessionState):
             self.step = STEP_REASON
             return self._focus(STEP_TITLE_ID)
 
-        return await self._checked(None, work)
+        return self._with_access(None, work)
 
     def _choose(self, view: VisitView) -> None:
         self._chosen_id, self._chosen_version = view.public_id, view.version
@@ -303,7 +303,7 @@ class AppointmentsState(FocusMixin, SessionState):
         return texts
 
     @rx.event
-    async def confirm_cancel(self):
+    def confirm_cancel(self):
         def work(db: Session, access: Access) -> rx.event.EventSpec | None:
             if self.step != STEP_CONFIRM or not self._chosen_id:
                 return None
@@ -322,7 +322,7 @@ class AppointmentsState(FocusMixin, SessionState):
                 return self._say("appointments.changed", "warn")
             return self._say("appointments.not_found", "warn")
 
-        return await self._checked(None, work)
+        return self._with_access(None, work)
 
     @rx.event
     def close_step(self):
@@ -345,7 +345,7 @@ class AppointmentsState(FocusMixin, SessionState):
     # Asking for a new time: a message to the service in the subject's thread for such requests.
 
     @rx.event
-    async def ask_new_time(self, public_id: str):
+    def ask_new_time(self, public_id: str):
         def work(db: Session, access: Access) -> rx.event.EventSpec | None:
             view = visit_view(db, access, public_id, utc_now())
             if view is None or view.status is not VisitStatus.PLANNED:
@@ -358,10 +358,10 @@ class AppointmentsState(FocusMixin, SessionState):
             self.form_version += 1
             return self._focus(STEP_TITLE_ID)
 
-        return await self._checked(None, work)
+        return self._with_access(None, work)
 
     @rx.event
-    async def send_new_time(self, form: FormData):
+    def send_new_time(self, form: FormData):
         def work(db: Session, access: Access) -> rx.event.EventSpec | None:
             if not isinstance(form, FormData):
                 return None
@@ -396,7 +396,7 @@ class AppointmentsState(FocusMixin, SessionState):
                 return self._say("messages.not_taking_part", "warn")
             return self._say("appointments.new_time_sent", "success", topic=self.new_time_topic)
 
-        return await self._checked(None, work)
+        return self._with_access(None, work)
 
     def _new_time_text(self, days: list[int], times: list[str], note: str) -> str:
         lines = [self._tr("appointments.new_time_body", what=self.chosen_text)]

@@ -40,13 +40,13 @@ class DevelopmentOutboxState(SessionState):
     loaded: bool = False
 
     @rx.event
-    async def load(self):
+    def load(self):
         self.reset()
-        return await self._checked(None, self._show)
+        return self._with_access(None, self._show)
 
     @rx.event
-    async def refresh(self):
-        return await self._checked(None, self._show)
+    def refresh(self):
+        return self._with_access(None, self._show)
 
     def _show(self, db: Session, access: Access) -> None:
         self.open = development_outbox_is_open()

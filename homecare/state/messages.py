@@ -199,7 +199,7 @@ class MessagesState(FocusMixin, SessionState):
         self.attachment_notice = ""
 
     @rx.event
-    async def remove_attachment(self, public_id: str):
+    def remove_attachment(self, public_id: str):
         def work(db: Session, access: Access) -> None:
             if public_id not in self._draft_ids:
                 return
@@ -211,7 +211,7 @@ class MessagesState(FocusMixin, SessionState):
             self.attachment_notice = self._tr("attachments.removed", name=name)
             self._focus(attachment_notice_id(self._upload_id()))
 
-        return await self._checked(None, work)
+        return self._with_access(None, work)
 
     def _current(self, form: object) -> FormData | None:
         """The form, if it may be sent: one this page gave out and that was not sent yet.
@@ -286,20 +286,20 @@ class InboxState(MessagesState):
     loaded: bool = False
 
     @rx.event
-    async def load(self):
+    def load(self):
         self.reset()
-        return await self._checked(UsageAction.READ_MESSAGES, self._show)
+        return self._with_access(UsageAction.READ_MESSAGES, self._show)
 
     @rx.event
-    async def next_page(self):
+    def next_page(self):
         if (self.page + 1) * PAGE_SIZE < self.total:
             self.page += 1
-        return await self._checked(None, self._show)
+        return self._with_access(None, self._show)
 
     @rx.event
-    async def previous_page(self):
+    def previous_page(self):
         self.page = max(self.page - 1, 0)
-        return await self._checked(None, self._show)
+        return self._with_access(None, self._show)
 
     def _show(self, db: Session, access: Access) -> None:
         self._prepare_form(db, access)
@@ -345,7 +345,7 @@ class ThreadState(MessagesState):
         return REPLY_UPLOAD_ID
 
     @rx.event
-    async def load(self):
+    def load(self):
         self.reset()
         self._public_id = routes.thread_in(urlsplit(self.router.url).path)
 
@@ -353,7 +353,7 @@ class ThreadState(MessagesState):
             self._fresh_form(db, access)
             self._show(db, access)
 
-        return await self._checked(UsageAction.READ_MESSAGES, work)
+        return self._with_access(UsageAction.READ_MESSAGES, work)
 
     def _show(self, db: Session, access: Access) -> None:
         self._prepare_form(db, access)
@@ -381,7 +381,7 @@ class ThreadState(MessagesState):
         )
 
     @rx.event
-    async def reply(self, form: FormData):
+    def reply(self, form: FormData):
         def work(db: Session, access: Access) -> None:
             sending = self._current(form)
             if sending is None:
@@ -409,7 +409,7 @@ class ThreadState(MessagesState):
                 self.notice = self._tr("messages.sent")
                 self._show(db, access)
 
-        return await self._checked(None, work)
+        return self._with_access(None, work)
 
 
 class NewMessageState(MessagesState):
@@ -421,9 +421,9 @@ class NewMessageState(MessagesState):
         return "new"
 
     @rx.event
-    async def load(self):
+    def load(self):
         self.reset()
-        return await self._checked(None, self._loaded)
+        return self._with_access(None, self._loaded)
 
     def _loaded(self, db: Session, access: Access) -> None:
         self._fresh_form(db, access)
@@ -431,7 +431,7 @@ class NewMessageState(MessagesState):
         self.loaded = True
 
     @rx.event
-    async def send(self, form: FormData):
+    def send(self, form: FormData):
         def work(db: Session, access: Access) -> rx.event.EventSpec | None:
             sending = self._current(form)
             if sending is None:
@@ -453,4 +453,4 @@ class NewMessageState(MessagesState):
                 return rx.redirect(routes.thread(sent.thread_public_id))
             return None
 
-        return await self._checked(None, work)
+        return self._with_access(None, work)

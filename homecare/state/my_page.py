@@ -24,9 +24,9 @@ class MyPageState(SessionState):
     _previous_login: datetime | None = None
 
     @rx.event
-    async def load(self):
+    def load(self):
         self.reset()
-        return await self._checked(UsageAction.READ_START_PAGE, self._load)
+        return self._with_access(UsageAction.READ_START_PAGE, self._load)
 
     def _load(self, db: Session, access: Access) -> None:
         residence = residence_of(db, access.subject)

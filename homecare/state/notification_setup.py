@@ -48,9 +48,9 @@ class NotificationSetupState(FocusMixin, SessionState):
     form_version: int = 0
 
     @rx.event
-    async def load(self):
+    def load(self):
         self.reset()
-        return await self._checked(None, self._show)
+        return self._with_access(None, self._show)
 
     def _show(self, db: Session, access: Access) -> None:
         view = setup_view(db, access, utc_now())
@@ -62,7 +62,7 @@ class NotificationSetupState(FocusMixin, SessionState):
         self.loaded = True
 
     @rx.event
-    async def save(self, form: FormData):
+    def save(self, form: FormData):
         def work(db: Session, access: Access) -> None:
             if not isinstance(form, FormData):
                 return
@@ -88,7 +88,7 @@ class NotificationSetupState(FocusMixin, SessionState):
             if saved.contact_changed:
                 self.notice += " " + self._tr("setup.saved_contact")
 
-        return await self._checked(None, work)
+        return self._with_access(None, work)
 
     def _saved_text(self, choice: SetupChoice) -> str:
         level = self._tr(f"setup.level.{choice.level}")

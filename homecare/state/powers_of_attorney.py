@@ -105,9 +105,9 @@ class PowersOfAttorneyState(FocusMixin, SessionState):
     _changeable: set[str] = set()  # noqa: RUF012 - Reflex copies state defaults
 
     @rx.event
-    async def load(self):
+    def load(self):
         self.reset()  # nothing of an earlier visit, perhaps for someone else, stays on the page
-        return await self._checked(None, self._refresh)
+        return self._with_access(None, self._refresh)
 
     def _refresh(self, db: Session, access: Access) -> None:
         self.acting_for_other = access.on_behalf
@@ -158,7 +158,7 @@ class PowersOfAttorneyState(FocusMixin, SessionState):
         )
 
     @rx.event
-    async def grant(self, form: FormData):
+    def grant(self, form: FormData):
         """Grant a power of attorney from the form; every problem is told at its field, nothing is written."""
         self.confirmation = ""
         request, errors = self._read_form(form, with_person=True)
@@ -184,7 +184,7 @@ class PowersOfAttorneyState(FocusMixin, SessionState):
                 self._focus_first_problem(problems, GRANT_FIELDS)
             return self._refresh(db, access)
 
-        return await self._checked(None, work)
+        return self._with_access(None, work)
 
     def _read_form(self, form: object, *, with_person: bool) -> tuple[GrantRequest, dict[str, str]]:
         if not isinstance(form, FormData):
@@ -234,7 +234,7 @@ class PowersOfAttorneyState(FocusMixin, SessionState):
         self.confirming_key, self.confirming_text = "", ""
 
     @rx.event
-    async def confirm_end(self):
+    def confirm_end(self):
         grant_id = self._grants.get(self.confirming_key)
 
         def work(db: Session, access: Access) -> None:
@@ -246,7 +246,7 @@ class PowersOfAttorneyState(FocusMixin, SessionState):
             self._focus(NOTICE_ID)
             self._refresh(db, access)
 
-        return await self._checked(None, work)
+        return self._with_access(None, work)
 
     @rx.event
     def start_change(self, key: str):
@@ -263,7 +263,7 @@ class PowersOfAttorneyState(FocusMixin, SessionState):
         self.errors = {}
 
     @rx.event
-    async def save_change(self, form: FormData):
+    def save_change(self, form: FormData):
         """Change areas or end date: the grant is ended and a new one made in its place."""
         grant_id = self._grants.get(self.changing_key) if self.changing_key in self._changeable else None
         request, errors = self._read_form(form, with_person=False)
@@ -286,7 +286,7 @@ class PowersOfAttorneyState(FocusMixin, SessionState):
                 self._focus_first_problem(problems, CHANGE_FIELDS)
             self._refresh(db, access)
 
-        return await self._checked(None, work)
+        return self._with_access(None, work)
 
     def _error(self, field: str) -> str:
         return self.errors.get(field, "")

@@ -36,9 +36,9 @@ class RepresentationState(SessionState):
     _targets: dict[str, int] = {}  # noqa: RUF012 - Reflex copies state defaults
 
     @rx.event
-    async def load(self):
+    def load(self):
         self.reset()
-        return await self._checked(None, self._refresh)
+        return self._with_access(None, self._refresh)
 
     def _refresh(self, db: Session, access: Access) -> None:
         people = [access.actor, *representable(db, access.actor_id, utc_now())]
@@ -58,7 +58,7 @@ class RepresentationState(SessionState):
         )
 
     @rx.event
-    async def choose(self, key: str):
+    def choose(self, key: str):
         target = self._targets.get(key) if isinstance(key, str) else None
 
         def work(db: Session, access: Access) -> rx.event.EventSpec | None:
@@ -69,4 +69,4 @@ class RepresentationState(SessionState):
             self._switched_to(target)
             return rx.redirect(routes.MY_PAGE)
 
-        return await self._checked(None, work)
+        return self._with_access(None, work)

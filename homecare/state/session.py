@@ -93,25 +93,14 @@ class SessionState(I18nState):
         *,
         require_terms: bool = True,
     ) -> Result | rx.event.EventSpec:
-        """Run `work` with the checked access, or answer the refusal instead."""
+        """Run `work` with the checked access, or answer the refusal instead. It runs here, on the event
+        loop, for SQLite and PostgreSQL alike: an event runs one to three short statements, and handing them
+        to a thread and back under the GIL cost more than the wait (docs/performance.md, fourth round)."""
         try:
             with self._access(action, require_terms=require_terms) as (db, access):
                 return work(db, access)
         except AccessDenied as denied:
             return self._denied(denied)
-
-    async def _checked(
-        self,
-        action: UsageAction | None,
-        work: Callable[[Session, Access], Result],
-        *,
-        require_terms: bool = True,
-    ) -> Result | rx.event.EventSpec:
-        """`_with_access`, for the event handlers that are coroutines. The work runs here, on the event loop,
-        for SQLite and PostgreSQL alike: an event runs one to three short statements, and handing them to a
-        thread and back under the GIL cost more than the loop's wait for PostgreSQL (bench/event_load, 500
-        users on two workers: 209 events a second inline against 171 in a thread; docs/performance.md)."""
-        return self._with_access(action, work, require_terms=require_terms)
 
     def _may_choose(self, db: Session, access: Access, now: datetime) -> bool:
         """Whether the header offers to switch person. The list behind it is looked up at most once a minute
@@ -186,12 +175,12 @@ class SessionState(I18nState):
         return None
 
     @rx.event
-    async def require_login(self):
+    def require_login(self):
         """On pages that need a login but not accepted terms (the terms page itself)."""
-        return await self._checked(None, lambda db, access: None, require_terms=False)
+        return self._with_access(None, lambda db, access: None, require_terms=False)
 
     @rx.event
-    async def return_to_self(self):
+    def return_to_self(self):
         """Stop acting for someone else."""
 
         def work(db: Session, access: Access) -> rx.event.EventSpec:
@@ -199,7 +188,7 @@ class SessionState(I18nState):
             self._switched_to(access.actor_id)
             return rx.redirect(routes.MY_PAGE)
 
-        return await self._checked(None, work)
+        return self._with_access(None, work)
 
     def _switched_to(self, subject_id: int) -> None:
         """This tab changed whom it acts for: forget the pages' data, and expect the new person from now."""

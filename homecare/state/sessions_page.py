@@ -41,9 +41,9 @@ class SessionsState(FocusMixin, SessionState):
     _sessions: dict[str, ActiveSession] = {}  # noqa: RUF012 - Reflex copies state defaults
 
     @rx.event
-    async def load(self):
+    def load(self):
         self.reset()
-        return await self._checked(None, self._refresh)
+        return self._with_access(None, self._refresh)
 
     def _refresh(self, db: Session, access: Access) -> None:
         sessions = live_sessions(db, get_settings(), access.actor_id, utc_now())
@@ -64,7 +64,7 @@ class SessionsState(FocusMixin, SessionState):
         )
 
     @rx.event
-    async def end(self, key: str):
+    def end(self, key: str):
         """End the login named `key`; the service refuses anything but the actor's other logins."""
         target = self._sessions.get(key) if isinstance(key, str) else None
 
@@ -80,4 +80,4 @@ class SessionsState(FocusMixin, SessionState):
             self.notice = self._tr("sessions.ended" if ended else "sessions.not_found")
             self._focus(NOTICE_ID)  # the row and its button are gone
 
-        return await self._checked(None, work)
+        return self._with_access(None, work)

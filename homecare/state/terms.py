@@ -21,9 +21,9 @@ class TermsState(SessionState):
         return self._tr("terms.version", version=get_settings().terms_version)
 
     @rx.event
-    async def accept_terms(self):
+    def accept_terms(self):
         def work(db: Session, access: Access) -> rx.event.EventSpec:
             accept(db, access.actor_id, get_settings().terms_version, utc_now())
             return rx.redirect(routes.MY_PAGE)
 
-        return await self._checked(None, work, require_terms=False)
+        return self._with_access(None, work, require_terms=False)

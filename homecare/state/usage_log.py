@@ -37,22 +37,22 @@ class UsageLogState(SessionState):
     _up_to_id: int = 0
 
     @rx.event
-    async def load(self):
+    def load(self):
         self.reset()
-        return await self._show_page(first=True)
+        return self._show_page(first=True)
 
     @rx.event
-    async def next_page(self):
+    def next_page(self):
         if (self.page + 1) * PAGE_SIZE < self.total:
             self.page += 1
-        return await self._show_page()
+        return self._show_page()
 
     @rx.event
-    async def previous_page(self):
+    def previous_page(self):
         self.page = max(self.page - 1, 0)
-        return await self._show_page()
+        return self._show_page()
 
-    async def _show_page(self, *, first: bool = False):
+    def _show_page(self, *, first: bool = False):
         def work(db: Session, access: Access) -> None:
             if first:
                 self._up_to_id = newest_entry_id(db, access.subject_id)
@@ -62,7 +62,7 @@ class UsageLogState(SessionState):
             self.rows = [self._row(line) for line in lines]
             self.loaded = True
 
-        return await self._checked(UsageAction.READ_USAGE_LOG, work)
+        return self._with_access(UsageAction.READ_USAGE_LOG, work)
 
     def _row(self, line: UsageLogLine) -> LogRow:
         who = line.actor_name or self._tr("usage_log.system")
