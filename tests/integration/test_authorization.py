@@ -52,6 +52,7 @@ from homecare.state.session import SessionState
 from homecare.state.usage_log import UsageLogState
 from tests.cast import access, person
 from tests.sample_files import PDF
+from tests.state_events import run
 from tests.unit.test_state_surface import own_events, portal_states
 
 # Handlers that touch nobody's data: the language, public pages, and moving between steps of a form whose
@@ -367,7 +368,7 @@ def test_a_tab_stops_when_another_tab_of_the_same_login_changes_the_person(
         {"headers": {"cookie": f"hc_session={ingrid_logged_in}"}, "pathname": routes.USAGE_LOG}, {}
     )
     log = tab.get_substate(UsageLogState.get_full_name().split("."))
-    asyncio.run(UsageLogState.event_handlers["load"].fn(log))
+    run(log, "load")
     assert log.rows != []
 
     # In another tab Ingrid chooses Per instead (the choice belongs to the login, not to the tab).
@@ -380,7 +381,7 @@ def test_a_tab_stops_when_another_tab_of_the_same_login_changes_the_person(
         db.add(row)
         db.commit()
 
-    asyncio.run(UsageLogState.event_handlers["next_page"].fn(log))
+    run(log, "next_page")
     session_state = tab.get_substate(SessionState.get_full_name().split("."))
     assert "annet vindu" in session_state.access_notice
     assert log.rows == []
