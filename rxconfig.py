@@ -1,5 +1,6 @@
 """Reflex configuration. Every setting can be overridden with a REFLEX_-prefixed environment variable."""
 
+import os
 from pathlib import Path
 
 import reflex as rx
@@ -10,6 +11,15 @@ from homecare.settings import get_settings
 
 # bun from the npm registry, put there by scripts/setup.sh; Reflex would otherwise try to download it.
 BUN = Path(__file__).resolve().parent / ".tools" / "bun" / "node_modules" / "bun" / "bin" / "bun.exe"
+
+if os.environ.get("REFLEX_REDIS_URL"):
+    # Several workers share the pages' state in Redis. With the opportunistic lock, the worker that handled a
+    # page's event keeps its state for a while, so the next events of a navigation need no round trips to
+    # Redis; another worker that needs the state has it let go at once (homecare/state_lock_names.py). Held
+    # for 2 s, not Reflex's 5 s: at 1,000 users a 5 s hold ran past the lock's 10 s expiry
+    # (docs/performance.md). Reflex reads both from the environment only.
+    os.environ.setdefault("REFLEX_OPLOCK_ENABLED", "true")
+    os.environ.setdefault("REFLEX_OPLOCK_HOLD_TIME", "2s")
 
 config = rx.Config(
     app_name="homecare",

@@ -193,9 +193,9 @@ def _running(
                 "postgres-redis needs a Redis server: --redis-url or HOMECARE_TEST_REDIS_URL "
                 "(source scripts/test_servers.sh; start_test_servers)"
             )
-        # As scripts/run --prod runs it: logs as JSON lines (Reflex's own too, which are cheaper so).
-        # REFLEX_OPLOCK_ENABLED=true and REFLEX_OPLOCK_HOLD_TIME in the environment measure Reflex's
-        # opportunistic lock (docs/performance.md, fourth round).
+        # As scripts/run --prod runs it: logs as JSON lines (Reflex's own too, which are cheaper so), and
+        # Reflex's opportunistic lock on (rxconfig.py; REFLEX_OPLOCK_ENABLED=false in the environment
+        # measures without it).
         environment |= {
             "REFLEX_REDIS_URL": redis_url,
             "GRANIAN_WORKERS": str(workers),

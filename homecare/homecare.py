@@ -58,6 +58,7 @@ from homecare.state.representation import RepresentationState
 from homecare.state.session import SessionState
 from homecare.state.sessions_page import SessionsState
 from homecare.state.usage_log import UsageLogState
+from homecare.state_lock_names import own_lock_name
 
 
 def _title(route: str) -> str:
@@ -116,6 +117,8 @@ PAGES: tuple[tuple[Callable[[], rx.Component], str, list[EventHandler]], ...] = 
     (development_outbox_page, routes.DEVELOPMENT_OUTBOX, [DevelopmentOutboxState.load]),
     (not_found_page, routes.NOT_FOUND, PUBLIC),
 )
+# Before anything else in a worker: a name of its own for the state locks it waits for.
+app.register_lifespan_task(own_lock_name)
 # Notices owed in the outbox are sent from the app unless a dispatcher runs as its own process.
 app.register_lifespan_task(run_in_app)
 # What has run out is deleted every hour (sessions, sent notices, the usage log after its retention).
