@@ -88,3 +88,9 @@ async def test_with_a_name_of_its_own_neither_worker_waits_for_the_others_hold(
         own_lock_name(SimpleNamespace(state_manager=manager))
     assert first._instance_id != second._instance_id
     assert await seconds_until_both_have_the_state(first, second) < 1.0
+
+
+def test_every_worker_names_itself_as_it_starts() -> None:
+    from homecare.homecare import app
+
+    assert own_lock_name in app.get_lifespan_tasks()
