@@ -19,7 +19,8 @@ if os.environ.get("REFLEX_REDIS_URL"):
     # for 2 s, not Reflex's 5 s: at 1,000 users a 5 s hold ran past the lock's 10 s expiry
     # (docs/performance.md). Reflex reads both from the environment only.
     os.environ.setdefault("REFLEX_OPLOCK_ENABLED", "true")
-    os.environ.setdefault("REFLEX_OPLOCK_HOLD_TIME", "2s")
+    if "REFLEX_OPLOCK_HOLD_TIME_MS" not in os.environ:  # Reflex's older name for it wins if set
+        os.environ.setdefault("REFLEX_OPLOCK_HOLD_TIME", "2s")
 
 config = rx.Config(
     app_name="homecare",

@@ -117,7 +117,7 @@ PAGES: tuple[tuple[Callable[[], rx.Component], str, list[EventHandler]], ...] = 
     (development_outbox_page, routes.DEVELOPMENT_OUTBOX, [DevelopmentOutboxState.load]),
     (not_found_page, routes.NOT_FOUND, PUBLIC),
 )
-# Before anything else in a worker: a name of its own for the state locks it waits for.
+# In each worker, before it serves any event: a name of its own for the state locks it waits for.
 app.register_lifespan_task(own_lock_name)
 # Notices owed in the outbox are sent from the app unless a dispatcher runs as its own process.
 app.register_lifespan_task(run_in_app)

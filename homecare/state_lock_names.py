@@ -1,15 +1,17 @@
 """Each backend worker's own name in Reflex's Redis lock bookkeeping.
 
-With the opportunistic lock (`REFLEX_OPLOCK_ENABLED`), the worker that last changed a page's state keeps it,
-and its Redis lock, for a while. A worker that needs the state adds its name to the lock's set of waiters,
-and the holder lets go at once when that set is not empty.
+With the opportunistic lock (`REFLEX_OPLOCK_ENABLED`), a worker that takes a page's state keeps it, and its
+Redis lock, for the hold time, and answers the page's events meanwhile from memory. A worker that needs the
+state adds its name to the lock's set of waiters; Redis tells the holder (a keyspace notification), which
+finishes the event it is on, writes the state and lets it go.
 
-Reflex names its Redis state manager when the app is imported, and the server imports the app once and then
-forks its workers, so every worker had the same name. When two workers waited for one page's state, the
-first to get it took their shared name out of the set, and the other's claim with it. Seeing nobody waiting,
-the first then held the state for the whole hold time while the other worker's event waited. An upload stood
-that long, and the browser dropped a second file chosen meanwhile. Reflex gives its token manager a new name
-in each worker for this reason (`App._setup_event_processor`), but not its state manager.
+Reflex names its Redis state manager when the app is imported, and it imports the app in the server's
+supervisor process before the workers are forked from it, so every worker had the same name. When two
+workers waited for one page's state, the first to get it took their shared name out of the set, and the
+other's claim with it. Seeing nobody waiting, the first then held the state for the whole hold time while
+the other worker's event waited. An upload stood that long, and the browser dropped a second file chosen
+meanwhile. Reflex gives its token manager a new name in each worker for this reason
+(`App._setup_event_processor`), but not its state manager.
 """
 
 from __future__ import annotations

@@ -21,10 +21,7 @@ from homecare.state_lock_names import own_lock_name
 REDIS_URL = os.environ.get("HOMECARE_TEST_REDIS_URL")
 HOLD_SECONDS = 3.0
 
-pytestmark = [
-    pytest.mark.anyio,
-    pytest.mark.skipif(REDIS_URL is None, reason="scripts/test starts a Redis server"),
-]
+needs_redis = pytest.mark.skipif(REDIS_URL is None, reason="scripts/test starts a Redis server")
 
 
 @pytest.fixture
@@ -60,19 +57,37 @@ async def seconds_until_both_have_the_state(first: StateManagerRedis, second: St
         async with manager.modify_state(token) as state:
             state.get_substate(I18nState.get_full_name().split(".")).language = "en"
 
+    waiting: list[asyncio.Task[None]] = []
     try:
         async with third.modify_state(token):
             waiting = [asyncio.create_task(event(first)), asyncio.create_task(event(second))]
-            # Both are waiting for the lock, each with its claim in the set of waiters.
-            await asyncio.sleep(0.5)
+            await both_waiting(first, second, StateManagerRedis._lock_key(token))
             assert not any(task.done() for task in waiting)
             released = time.monotonic()
         await asyncio.wait_for(asyncio.gather(*waiting), timeout=3 * HOLD_SECONDS)
         return time.monotonic() - released
     finally:
+        for task in waiting:
+            task.cancel()
+        await asyncio.gather(*waiting, return_exceptions=True)
         await third.close()
 
 
+async def both_waiting(first: StateManagerRedis, second: StateManagerRedis, lock_key: bytes) -> None:
+    """Until each worker waits for the lock and listens for its release, with its claim in the set of
+    waiters (put there just after it starts to wait)."""
+    deadline = time.monotonic() + 5
+    while not all(
+        manager._n_lock_waiters(lock_key) == 1 and manager._lock_updates_subscribed.is_set()
+        for manager in (first, second)
+    ):
+        assert time.monotonic() < deadline, "the workers did not start to wait for the lock"
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.2)
+
+
+@pytest.mark.anyio
+@needs_redis
 async def test_with_the_name_the_fork_leaves_them_one_worker_waits_out_the_others_hold(
     forked_workers: tuple[StateManagerRedis, StateManagerRedis],
 ) -> None:
@@ -80,6 +95,8 @@ async def test_with_the_name_the_fork_leaves_them_one_worker_waits_out_the_other
     assert await seconds_until_both_have_the_state(*forked_workers) >= HOLD_SECONDS
 
 
+@pytest.mark.anyio
+@needs_redis
 async def test_with_a_name_of_its_own_neither_worker_waits_for_the_others_hold(
     forked_workers: tuple[StateManagerRedis, StateManagerRedis],
 ) -> None:
